@@ -1,0 +1,76 @@
+# Avis & Réclamations — the two commands: `make run` and `make test`.
+# Both install what is missing (wasm32 target, cargo-leptos, wasm-bindgen CLI, npm packages,
+# Chromium for the browser tests), so they work on a fresh machine. Tools already at the right
+# version are not reinstalled.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+CARGO_LEPTOS_VERSION := 0.3.10
+# Must equal the wasm-bindgen crate version pinned in Cargo.toml / Cargo.lock.
+WASM_BINDGEN_VERSION := 0.2.130
+
+# cargo-leptos looks for wasm-bindgen and wasm-opt on PATH (it cannot download them here).
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/style/node_modules/.bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
+
+# Where the end-to-end tests run the server.
+E2E_PORT ?= 3917
+
+.PHONY: run test deps tools npm-style npm-e2e chromium css build build-release unit e2e demo clean
+
+## make run: build the release and serve on LEPTOS_SITE_ADDR (default 127.0.0.1:3000).
+run: tools npm-style css build-release
+	LEPTOS_OUTPUT_NAME=avis LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_ENV=PROD \
+	  ./target/release/server serve
+
+## make demo: fill an empty database with the demonstration campaign (then `make run`).
+demo: tools npm-style css build-release
+	LEPTOS_OUTPUT_NAME=avis LEPTOS_SITE_ROOT=target/site ./target/release/server seed-demo
+
+## make test: unit + integration tests (Rust), then the browser tests (Playwright + Chromium).
+test: deps css unit build e2e
+
+deps: tools npm-style npm-e2e chromium
+
+tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@if [ "$$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $(CARGO_LEPTOS_VERSION)" ]; then \
+	  echo "Installing cargo-leptos $(CARGO_LEPTOS_VERSION) (about 20 minutes on 2 cores, once)"; \
+	  cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked; fi
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+	  echo "Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
+	  CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force; fi
+
+npm-style: style/node_modules/.installed
+style/node_modules/.installed: style/package.json style/package-lock.json
+	cd style && npm ci --no-audit --no-fund
+	touch $@
+
+npm-e2e: end2end/node_modules/.installed
+end2end/node_modules/.installed: end2end/package.json end2end/package-lock.json
+	cd end2end && npm ci --no-audit --no-fund
+	touch $@
+
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's Chromium for the browser tests"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+css: npm-style
+	./style/build.sh
+
+build: tools css
+	cargo leptos build
+
+build-release: tools css
+	cargo leptos build --release
+
+unit:
+	cargo test --workspace
+
+e2e: build npm-e2e chromium
+	cd end2end && E2E_PORT=$(E2E_PORT) npx playwright test
+
+clean:
+	cargo clean
+	rm -rf style/node_modules end2end/node_modules end2end/test-results end2end/playwright-report

@@ -1,0 +1,106 @@
+//! Page frame and small shared components (DSFR markup: header, footer, notices).
+
+use crate::error::AppError;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Skip link, header, the page's `<main id="contenu">`, footer.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="fr-skiplinks">
+            <nav class="fr-container" aria-label="Accès rapide">
+                <ul class="fr-skiplinks__list">
+                    <li>
+                        <a class="fr-link" href="#contenu">{t!(i18n, common.skip_to_content)}</a>
+                    </li>
+                </ul>
+            </nav>
+        </div>
+        <header role="banner" class="fr-header">
+            <div class="fr-header__body">
+                <div class="fr-container">
+                    <div class="fr-header__body-row">
+                        <div class="fr-header__brand fr-enlarge-link">
+                            <div class="fr-header__brand-top">
+                                <div class="fr-header__logo">
+                                    <p class="fr-logo">"République" <br /> "Française"</p>
+                                </div>
+                            </div>
+                            <div class="fr-header__service">
+                                <a href="/" title=move || t_string!(i18n, common.home_link).to_string()>
+                                    <p class="fr-header__service-title">{t!(i18n, common.service_name)}</p>
+                                </a>
+                                <p class="fr-header__service-tagline">{t!(i18n, common.prefecture)}</p>
+                            </div>
+                        </div>
+                    </div>
+                </div>
+            </div>
+        </header>
+        <main id="contenu" tabindex="-1" class="fr-container fr-py-4w">
+            {children()}
+        </main>
+        <footer class="fr-footer" role="contentinfo">
+            <div class="fr-container">
+                <div class="fr-footer__body">
+                    <div class="fr-footer__brand">
+                        <p class="fr-logo">"République" <br /> "Française"</p>
+                    </div>
+                    <div class="fr-footer__content">
+                        <p class="fr-footer__content-desc">{t!(i18n, common.footer_text)}</p>
+                    </div>
+                </div>
+            </div>
+        </footer>
+    }
+}
+
+/// The "page not found" content (also sets a 404 status when rendered on the server).
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(http::StatusCode::NOT_FOUND);
+    }
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, common.not_found_title).to_string() />
+        <h1>{t!(i18n, common.not_found_title)}</h1>
+        <p>{t!(i18n, common.not_found_text)}</p>
+        <p>
+            <a class="fr-link" href="/">{t!(i18n, common.back_home)}</a>
+        </p>
+    }
+}
+
+/// Shows an error from a server function as a clear notice (never a raw error string).
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    match error {
+        AppError::NotFound => view! { <NotFound /> }.into_any(),
+        _ => {
+            #[cfg(feature = "ssr")]
+            if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+                resp.set_status(http::StatusCode::SERVICE_UNAVAILABLE);
+            }
+            let i18n = use_i18n();
+            view! {
+                <div class="fr-alert fr-alert--error" role="alert">
+                    <h2 class="fr-alert__title">{t!(i18n, common.unavailable_title)}</h2>
+                    <p>{t!(i18n, common.unavailable_text)}</p>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// Placeholder while data loads (only seen during client-side navigation).
+#[component]
+pub fn Loading() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p aria-busy="true">{t!(i18n, common.loading)}</p> }
+}

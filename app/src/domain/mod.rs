@@ -1,0 +1,6 @@
+//! Pure domain code: types, validation and statistics. No I/O here, so everything is unit-tested
+//! directly and compiled into both the server and the browser bundle.
+
+pub mod questionnaire;
+pub mod stats;
+pub mod survey_form;

@@ -1,0 +1,199 @@
+//! Questionnaires are data: a versioned JSON definition stored in the database
+//! (`questionnaire_versions.definition`). Pages render whatever the current campaign's version says.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Language used when a text has no translation for the requested language.
+pub const FALLBACK_LANGUAGE: &str = "fr";
+
+/// A text in several languages: language code (`"fr"`, `"en"`, `"ar"`, …) → text.
+pub type LocalizedText = BTreeMap<String, String>;
+
+/// Returns the text in `lang`, else in French, else the first one available, else `""`.
+pub fn localized<'a>(text: &'a LocalizedText, lang: &str) -> &'a str {
+    text.get(lang)
+        .or_else(|| text.get(FALLBACK_LANGUAGE))
+        .or_else(|| text.values().next())
+        .map(String::as_str)
+        .unwrap_or("")
+}
+
+/// One version of a questionnaire, as stored in `questionnaire_versions.definition` (JSON).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Questionnaire {
+    /// Key of the question holding overall satisfaction (the Services Publics+ headline indicator,
+    /// published in `/api/v1/results`).
+    pub overall_satisfaction: String,
+    /// Questions in display order.
+    pub questions: Vec<Question>,
+}
+
+/// A question of the questionnaire.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Question {
+    /// Stable key, unique in the questionnaire (`[a-z0-9_]+`); also the form field suffix (`q_<key>`).
+    pub key: String,
+    /// The question as shown to the visitor.
+    pub label: LocalizedText,
+    /// Optional help shown under the question (e.g. "do not write personal data").
+    #[serde(default)]
+    pub hint: Option<LocalizedText>,
+    /// Whether the visitor must answer it.
+    #[serde(default)]
+    pub required: bool,
+    /// Closed (one choice) or free text.
+    pub kind: QuestionKind,
+}
+
+/// What kind of answer a question takes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum QuestionKind {
+    /// One answer among `options` (radio buttons).
+    SingleChoice {
+        /// Answers in display order.
+        options: Vec<AnswerOption>,
+    },
+    /// Free text of at most `max_chars` characters (Unicode scalar values, after CRLF → LF).
+    FreeText {
+        /// Upper bound in characters.
+        max_chars: usize,
+    },
+}
+
+/// One answer of a closed question.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnswerOption {
+    /// Stable key, unique in the question.
+    pub key: String,
+    /// The answer as shown to the visitor.
+    pub label: LocalizedText,
+    /// Counts as "satisfied" (e.g. "Très satisfait(e)", "Plutôt satisfait(e)").
+    #[serde(default)]
+    pub satisfied: bool,
+    /// Counts as "dissatisfied" (used for net satisfaction).
+    #[serde(default)]
+    pub dissatisfied: bool,
+    /// "Sans avis": recorded, but excluded from shares.
+    #[serde(default)]
+    pub no_opinion: bool,
+}
+
+impl Questionnaire {
+    /// Parses a stored JSON definition.
+    ///
+    /// # Errors
+    /// The JSON does not match the schema, or [`Questionnaire::check`] fails.
+    pub fn from_json(json: &str) -> Result<Self, String> {
+        let q: Questionnaire = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        q.check()?;
+        Ok(q)
+    }
+
+    /// Checks the invariants: unique question keys, unique option keys per question, at least one
+    /// option per closed question, and an overall-satisfaction question that is closed.
+    ///
+    /// # Errors
+    /// A French/English sentence naming the first broken rule.
+    pub fn check(&self) -> Result<(), String> {
+        let mut seen = std::collections::BTreeSet::new();
+        for q in &self.questions {
+            if q.key.is_empty() || !q.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+                return Err(format!("invalid question key {:?}", q.key));
+            }
+            if !seen.insert(q.key.as_str()) {
+                return Err(format!("duplicate question key {:?}", q.key));
+            }
+            if let QuestionKind::SingleChoice { options } = &q.kind {
+                if options.is_empty() {
+                    return Err(format!("question {:?} has no option", q.key));
+                }
+                let mut opts = std::collections::BTreeSet::new();
+                for o in options {
+                    if !opts.insert(o.key.as_str()) {
+                        return Err(format!("duplicate option {:?} in question {:?}", o.key, q.key));
+                    }
+                }
+            }
+        }
+        match self.question(&self.overall_satisfaction) {
+            Some(Question { kind: QuestionKind::SingleChoice { .. }, .. }) => Ok(()),
+            _ => Err(format!("overall satisfaction question {:?} missing or not closed", self.overall_satisfaction)),
+        }
+    }
+
+    /// The question with this key, if any.
+    pub fn question(&self, key: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.key == key)
+    }
+}
+
+impl Question {
+    /// Name of the form field holding this question's answer.
+    pub fn field_name(&self) -> String {
+        field_name(&self.key)
+    }
+
+    /// Options of a closed question (empty for free text).
+    pub fn options(&self) -> &[AnswerOption] {
+        match &self.kind {
+            QuestionKind::SingleChoice { options } => options,
+            QuestionKind::FreeText { .. } => &[],
+        }
+    }
+
+    /// Whether the question has options flagged as satisfied (so a satisfied share makes sense).
+    pub fn measures_satisfaction(&self) -> bool {
+        self.options().iter().any(|o| o.satisfied)
+    }
+}
+
+/// Form field name of the question `key`: `q_<key>`.
+pub fn field_name(key: &str) -> String {
+    format!("q_{key}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(fr: &str) -> LocalizedText {
+        BTreeMap::from([("fr".to_string(), fr.to_string())])
+    }
+
+    fn closed(key: &str) -> Question {
+        Question {
+            key: key.into(),
+            label: text("Q"),
+            hint: None,
+            required: true,
+            kind: QuestionKind::SingleChoice {
+                options: vec![AnswerOption { key: "a".into(), label: text("A"), satisfied: true, dissatisfied: false, no_opinion: false }],
+            },
+        }
+    }
+
+    #[test]
+    fn localized_falls_back_to_french_then_any() {
+        let mut t = text("Bonjour");
+        assert_eq!(localized(&t, "en"), "Bonjour");
+        t.insert("en".into(), "Hello".into());
+        assert_eq!(localized(&t, "en"), "Hello");
+        let only_es = BTreeMap::from([("es".to_string(), "Hola".to_string())]);
+        assert_eq!(localized(&only_es, "ar"), "Hola");
+        assert_eq!(localized(&LocalizedText::new(), "fr"), "");
+    }
+
+    #[test]
+    fn check_rejects_duplicates_and_missing_headline() {
+        let ok = Questionnaire { overall_satisfaction: "x".into(), questions: vec![closed("x")] };
+        assert!(ok.check().is_ok());
+        let dup = Questionnaire { overall_satisfaction: "x".into(), questions: vec![closed("x"), closed("x")] };
+        assert!(dup.check().unwrap_err().contains("duplicate"));
+        let missing = Questionnaire { overall_satisfaction: "y".into(), questions: vec![closed("x")] };
+        assert!(missing.check().is_err());
+        let bad_key = Questionnaire { overall_satisfaction: "X".into(), questions: vec![closed("X")] };
+        assert!(bad_key.check().is_err());
+    }
+}

@@ -1,0 +1,82 @@
+//! Avis & Réclamations — the Leptos application of the Préfecture de l'Essonne's satisfaction
+//! survey and complaint box. Compiled twice: with `ssr` into the server, with `hydrate` to wasm.
+//!
+//! Folders by feature: `survey/` (public survey), `dashboard/` (staff results), `auth/` (staff
+//! login); `domain/` holds the pure rules (questionnaire, validation, statistics); `store/`
+//! (server only) the database behind one trait.
+
+#![recursion_limit = "256"]
+
+pub mod auth;
+pub mod components;
+pub mod dashboard;
+pub mod domain;
+pub mod error;
+pub mod survey;
+
+#[cfg(feature = "ssr")]
+pub mod state;
+#[cfg(feature = "ssr")]
+pub mod store;
+#[cfg(feature = "ssr")]
+pub mod time;
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document around the app (server side only renders it).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="format-detection" content="telephone=no" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: routes of the public survey and of the staff area.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <I18nContextProvider>
+            <Stylesheet id="leptos" href="/pkg/avis.css" />
+            <Title formatter=|text: String| if text.is_empty() { "Avis & Réclamations".to_string() } else { format!("{text} – Avis & Réclamations") } />
+            <Router>
+                <components::Layout>
+                    // Async: every page is rendered whole on the server, so it reads and works without JavaScript.
+                    <Routes fallback=|| view! { <components::NotFound /> }>
+                        <Route path=path!("/") view=survey::page::HomePage ssr=SsrMode::Async />
+                        <Route path=path!("/enquete/:site") view=survey::page::SurveyPage ssr=SsrMode::Async />
+                        <Route path=path!("/enquete/:site/merci") view=survey::page::ThanksPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/connexion") view=auth::page::LoginPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin") view=dashboard::page::DashboardPage ssr=SsrMode::Async />
+                    </Routes>
+                </components::Layout>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+/// Entry point of the wasm bundle: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,271 @@
+//! Storage behind one [`Store`] trait, so that pages and server functions never depend on a
+//! particular database. [`sqlite::SqliteStore`] is the embedded default; a PostgreSQL
+//! implementation plugs in behind the same trait (selected by `DATABASE_URL`).
+//!
+//! All timestamps are UTC; campaign dates are Europe/Paris calendar days.
+
+pub mod sqlite;
+
+use crate::domain::questionnaire::Questionnaire;
+use crate::domain::survey_form::SurveyAnswers;
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Shared handle to the store, as held in the Leptos context and the axum state.
+pub type DynStore = Arc<dyn Store>;
+
+/// Errors of the storage boundary.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database cannot be reached or answered with an error (maps to HTTP 503).
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed at start-up.
+    #[error("migration error: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// A row would break a uniqueness rule (e.g. an e-mail already used by an account).
+    #[error("already exists: {0}")]
+    Conflict(String),
+    /// Stored data does not parse (e.g. a questionnaire definition).
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
+}
+
+/// A reception site (préfecture or sous-préfecture).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Site {
+    /// Database id.
+    pub id: i64,
+    /// URL slug (`evry`, `palaiseau`, `etampes`).
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// `prefecture`, `sous-prefecture` or `autre`.
+    pub kind: String,
+}
+
+/// A survey campaign with the questionnaire version it uses.
+#[derive(Clone, Debug)]
+pub struct Campaign {
+    /// Database id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// First day (Europe/Paris), inclusive.
+    pub starts_on: NaiveDate,
+    /// Last day (Europe/Paris), inclusive.
+    pub ends_on: NaiveDate,
+    /// Respondent target per site (default 150, asked by the users' committee).
+    pub target_per_site: i64,
+    /// Generated demonstration data.
+    pub is_demo: bool,
+    /// Id of the questionnaire version.
+    pub questionnaire_version_id: i64,
+    /// The questionnaire version's definition.
+    pub questionnaire: Questionnaire,
+}
+
+/// What to create when a campaign is added.
+#[derive(Clone, Debug)]
+pub struct NewCampaign {
+    /// Display name.
+    pub name: String,
+    /// First day (Europe/Paris), inclusive.
+    pub starts_on: NaiveDate,
+    /// Last day (Europe/Paris), inclusive.
+    pub ends_on: NaiveDate,
+    /// Respondent target per site (> 0).
+    pub target_per_site: i64,
+    /// Generated demonstration data.
+    pub is_demo: bool,
+    /// Questionnaire version to use.
+    pub questionnaire_version_id: i64,
+}
+
+/// Channel a response came through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    /// Visitor's own device.
+    Web,
+    /// On-site tablet (kiosk).
+    Tablette,
+    /// Paper questionnaire typed in by staff.
+    Papier,
+}
+
+impl Channel {
+    /// Stored value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Web => "web",
+            Channel::Tablette => "tablette",
+            Channel::Papier => "papier",
+        }
+    }
+}
+
+/// A validated response to store.
+#[derive(Clone, Debug)]
+pub struct NewResponse {
+    /// Campaign it counts for.
+    pub campaign_id: i64,
+    /// Site visited.
+    pub site_id: i64,
+    /// Questionnaire version answered.
+    pub questionnaire_version_id: i64,
+    /// Channel.
+    pub channel: Channel,
+    /// Language the survey was shown in (`fr`, `en`, …).
+    pub language: String,
+    /// Submission time (UTC).
+    pub submitted_at: DateTime<Utc>,
+    /// The answers.
+    pub answers: SurveyAnswers,
+    /// Nonce of the one-time form token; `None` for generated or imported responses.
+    pub token_nonce: Option<String>,
+}
+
+/// Result of [`Store::insert_response`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InsertOutcome {
+    /// Stored with this id.
+    Recorded(i64),
+    /// The form token was already used: nothing stored (double click, reload, replay).
+    AlreadyRecorded,
+}
+
+/// Answer counts of one site for a campaign.
+#[derive(Clone, Debug)]
+pub struct SiteTally {
+    /// The site.
+    pub site: Site,
+    /// Number of responses.
+    pub respondents: u64,
+    /// Closed answers: question key → option key → count.
+    pub counts: HashMap<String, HashMap<String, u64>>,
+}
+
+/// Staff roles (see README, "Accounts").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Accounts, sites, questionnaires, tablets, everything.
+    Admin,
+    /// Quality staff: all sites, dashboards, complaints, exports.
+    Qualite,
+    /// Site agent: the complaints of their own site(s).
+    Agent,
+}
+
+impl Role {
+    /// Stored value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Qualite => "qualite",
+            Role::Agent => "agent",
+        }
+    }
+
+    /// Parses a stored value.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "admin" => Some(Role::Admin),
+            "qualite" => Some(Role::Qualite),
+            "agent" => Some(Role::Agent),
+            _ => None,
+        }
+    }
+}
+
+/// A staff account.
+#[derive(Clone, Debug)]
+pub struct User {
+    /// Database id.
+    pub id: i64,
+    /// Login e-mail, lower-case.
+    pub email: String,
+    /// Name shown in the interface.
+    pub display_name: String,
+    /// argon2id PHC string.
+    pub password_hash: String,
+    /// Role.
+    pub role: Role,
+    /// Disabled accounts cannot log in.
+    pub active: bool,
+}
+
+/// What to create when an account is added.
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    /// Login e-mail (stored lower-case).
+    pub email: String,
+    /// Name shown in the interface.
+    pub display_name: String,
+    /// argon2id PHC string (never a clear password).
+    pub password_hash: String,
+    /// Role.
+    pub role: Role,
+}
+
+/// The storage interface. Every implementation passes the same conformance tests.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Runs this backend's migrations (idempotent).
+    async fn migrate(&self) -> Result<(), StoreError>;
+
+    /// A trivial query, for `/healthz`.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Active sites in display order.
+    async fn list_sites(&self) -> Result<Vec<Site>, StoreError>;
+
+    /// The active site with this slug.
+    async fn site_by_slug(&self, slug: &str) -> Result<Option<Site>, StoreError>;
+
+    /// Adds a questionnaire with its first version; returns the version id.
+    async fn create_questionnaire(&self, name: &str, definition: &Questionnaire, now: DateTime<Utc>) -> Result<i64, StoreError>;
+
+    /// Adds a campaign; returns its id.
+    async fn create_campaign(&self, campaign: &NewCampaign, now: DateTime<Utc>) -> Result<i64, StoreError>;
+
+    /// Number of campaigns.
+    async fn count_campaigns(&self) -> Result<u64, StoreError>;
+
+    /// The campaign running on `today` (Europe/Paris): among campaigns whose period contains
+    /// `today`, the one that started last; if none, the last one that started before `today`;
+    /// if none, the first upcoming one.
+    async fn current_campaign(&self, today: NaiveDate) -> Result<Option<Campaign>, StoreError>;
+
+    /// Stores a response and its answers atomically. With a token nonce, the nonce is consumed in
+    /// the same transaction: a nonce already used stores nothing and returns
+    /// [`InsertOutcome::AlreadyRecorded`].
+    async fn insert_response(&self, response: &NewResponse) -> Result<InsertOutcome, StoreError>;
+
+    /// Number of responses, all campaigns.
+    async fn count_responses(&self) -> Result<u64, StoreError>;
+
+    /// Respondents and closed-answer counts per active site for a campaign (sites without
+    /// responses included, with zero).
+    async fn campaign_tallies(&self, campaign_id: i64) -> Result<Vec<SiteTally>, StoreError>;
+
+    /// The secret `name` (32 random bytes), created on first use and then shared by every app
+    /// server using this database.
+    async fn secret(&self, name: &str) -> Result<Vec<u8>, StoreError>;
+
+    /// Adds an account.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] when the e-mail is already used.
+    async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<i64, StoreError>;
+
+    /// The account with this e-mail (case-insensitive).
+    async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError>;
+
+    /// The account with this id.
+    async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError>;
+
+    /// Number of active accounts with this role.
+    async fn count_users_with_role(&self, role: Role) -> Result<u64, StoreError>;
+}

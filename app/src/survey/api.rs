@@ -1,0 +1,148 @@
+//! Server functions and the data shapes the survey pages receive.
+
+use crate::domain::survey_form::FieldError;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A site as linked from the public pages.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SiteLink {
+    /// URL slug.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// A question ready to render, in the visitor's language.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuestionView {
+    /// Question key.
+    pub key: String,
+    /// Form field name (`q_<key>`).
+    pub field: String,
+    /// The question.
+    pub label: String,
+    /// Help text under the question.
+    pub hint: Option<String>,
+    /// Must be answered.
+    pub required: bool,
+    /// Options (key, label) for a closed question; empty for free text.
+    pub options: Vec<(String, String)>,
+    /// Maximum characters for free text; `None` for a closed question.
+    pub max_chars: Option<usize>,
+}
+
+impl QuestionView {
+    /// HTML id of the element an error link should focus: the first radio button or the textarea.
+    pub fn focus_id(&self) -> String {
+        match self.options.first() {
+            Some((key, _)) => option_id(&self.field, key),
+            None => self.field.clone(),
+        }
+    }
+}
+
+/// HTML id of a radio button.
+pub fn option_id(field: &str, option_key: &str) -> String {
+    format!("{field}-{option_key}")
+}
+
+/// Everything the survey page needs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SurveyForm {
+    /// The site visited.
+    pub site: SiteLink,
+    /// Language of the labels.
+    pub lang: String,
+    /// Questions in order.
+    pub questions: Vec<QuestionView>,
+    /// One-time token to send back.
+    pub token: String,
+    /// Values submitted before (field name → value), to keep the visitor's answers on error.
+    pub prefill: Vec<(String, String)>,
+    /// Errors of the previous submission.
+    pub errors: Vec<FieldError>,
+    /// The previous submission's form had expired (answers kept, a new token issued).
+    pub expired: bool,
+}
+
+impl SurveyForm {
+    /// The value previously submitted for `field`, if any.
+    pub fn prefilled(&self, field: &str) -> Option<&str> {
+        self.prefill.iter().find(|(n, _)| n == field).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Outcome of a submission.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum SubmitOutcome {
+    /// The answers are stored (`duplicate`: they had already been stored with this token, nothing
+    /// was added).
+    Recorded {
+        /// Same token submitted again.
+        duplicate: bool,
+    },
+    /// Nothing stored: fix `errors` (or re-send when `expired`) and submit again with `token`.
+    Rejected {
+        /// Faulty answers.
+        errors: Vec<FieldError>,
+        /// The form had expired (or its token was not valid).
+        expired: bool,
+        /// Token to use for the next attempt.
+        token: String,
+    },
+}
+
+/// The posted form of a page rendered in answer to a plain (JavaScript-off) POST; read by
+/// [`survey_form`] so the visitor's answers and the errors come back with the page.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug)]
+pub struct SurveyEcho {
+    /// Site slug of the posted form.
+    pub site: String,
+    /// Posted `name=value` pairs.
+    pub fields: Vec<(String, String)>,
+    /// The rejection.
+    pub errors: Vec<FieldError>,
+    /// The token was expired or invalid.
+    pub expired: bool,
+    /// Token for the next attempt.
+    pub token: String,
+}
+
+/// Active sites, for the home page.
+#[server(prefix = "/srv", endpoint = "sites")]
+pub async fn list_sites() -> Result<Vec<SiteLink>, AppError> {
+    let state = crate::state::app_state()?;
+    let sites = state.store.list_sites().await?;
+    Ok(sites.into_iter().map(|s| SiteLink { slug: s.slug, name: s.name }).collect())
+}
+
+/// The site with this slug.
+///
+/// # Errors
+/// [`AppError::NotFound`] for an unknown or inactive site.
+#[server(prefix = "/srv", endpoint = "site")]
+pub async fn load_site(site: String) -> Result<SiteLink, AppError> {
+    let state = crate::state::app_state()?;
+    let s = state.store.site_by_slug(&site).await?.ok_or(AppError::NotFound)?;
+    Ok(SiteLink { slug: s.slug, name: s.name })
+}
+
+/// The survey form of `site` for the current campaign, with a fresh one-time token (or, when the
+/// page answers a rejected plain POST, the visitor's answers and the errors).
+///
+/// # Errors
+/// [`AppError::NotFound`] for an unknown site or when no campaign exists.
+#[server(prefix = "/srv", endpoint = "survey/form")]
+pub async fn load_survey_form(site: String, lang: String) -> Result<SurveyForm, AppError> {
+    crate::survey::submit::load_form(&site, &lang).await
+}
+
+/// Submits the survey (hydrated form). `fields` are the form's `name=value` pairs, token included.
+#[server(prefix = "/srv", endpoint = "survey/submit", input = server_fn::codec::Json)]
+pub async fn submit_survey(site: String, fields: Vec<(String, String)>) -> Result<SubmitOutcome, AppError> {
+    let state = crate::state::app_state()?;
+    crate::survey::submit::submit_survey_form(&state, &site, fields, crate::store::Channel::Web, chrono::Utc::now()).await
+}

@@ -1,0 +1,143 @@
+//! Plain HTTP routes of the survey: the JavaScript-off form POST and the public results API.
+
+use super::api::{SubmitOutcome, SurveyEcho};
+use super::results::current_results;
+use super::submit::submit_survey_form;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::Channel;
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Json;
+use chrono::Utc;
+use serde::Serialize;
+
+/// Largest accepted form body: 2,000 characters of text at up to 4 bytes each, percent-encoded,
+/// plus the closed answers, with room to spare.
+pub const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// Reads an `application/x-www-form-urlencoded` body into `name=value` pairs; returns the request
+/// parts (to render a page in answer) and the pairs.
+///
+/// # Errors
+/// 413 when larger than [`MAX_FORM_BYTES`], 400 when not a form.
+pub async fn read_form(req: Request) -> Result<(http::request::Parts, Vec<(String, String)>), Response> {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES).await.map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "Formulaire trop volumineux.").into_response())?;
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).map_err(|_| (StatusCode::BAD_REQUEST, "Formulaire illisible.").into_response())?;
+    Ok((parts, fields))
+}
+
+/// Renders the Leptos app for the request `parts`, with `context` provided, and the given status.
+pub async fn render_page<C: Clone + Send + Sync + 'static>(state: &AppState, parts: http::request::Parts, context: C, status: StatusCode) -> Response {
+    let options = state.leptos_options.clone();
+    let app_state = state.clone();
+    let handler = leptos_axum::render_app_async_with_context(
+        move || {
+            leptos::prelude::provide_context(app_state.clone());
+            leptos::prelude::provide_context(context.clone());
+        },
+        move || crate::shell(options.clone()),
+    );
+    let mut response = handler(Request::from_parts(parts, Body::empty())).await;
+    *response.status_mut() = status;
+    response
+}
+
+/// `POST /enquete/{site}`: the survey form posted without JavaScript (Post/Redirect/Get).
+/// Recorded → 303 to `/enquete/{site}/merci`; rejected → the page again (422) with the answers
+/// kept and the errors listed; unknown site → 404.
+pub async fn post_survey(State(state): State<AppState>, Path(site): Path<String>, req: Request) -> Response {
+    let (parts, fields) = match read_form(req).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match submit_survey_form(&state, &site, fields.clone(), Channel::Web, Utc::now()).await {
+        Ok(SubmitOutcome::Recorded { .. }) => Redirect::to(&format!("/enquete/{site}/merci")).into_response(),
+        Ok(SubmitOutcome::Rejected { errors, expired, token }) => {
+            let echo = SurveyEcho { site, fields, errors, expired, token };
+            render_page(&state, parts, echo, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => {
+            let status = e.status();
+            render_page(&state, parts, (), status).await
+        }
+    }
+}
+
+/// One site in `GET /api/v1/results`.
+#[derive(Debug, Serialize)]
+pub struct SiteResultJson {
+    /// Site slug.
+    pub slug: String,
+    /// Site name.
+    pub name: String,
+    /// Respondents in the current campaign.
+    pub respondents: u64,
+    /// Respondent target of the campaign for this site.
+    pub target: u64,
+    /// `respondents >= target`.
+    pub target_met: bool,
+    /// Answers to the overall-satisfaction question with an opinion (base of `share`).
+    pub answered: u64,
+    /// Share satisfied ("très" or "plutôt satisfait(e)") among `answered`, 0..1; `null` if none.
+    pub share: Option<f64>,
+    /// Lower bound of the 95 % Wilson interval, 0..1; `null` if no answer.
+    pub ci_low: Option<f64>,
+    /// Upper bound of the 95 % Wilson interval, 0..1; `null` if no answer.
+    pub ci_high: Option<f64>,
+}
+
+/// The campaign in `GET /api/v1/results`.
+#[derive(Debug, Serialize)]
+pub struct CampaignJson {
+    /// Campaign name.
+    pub name: String,
+    /// First day, ISO 8601 (Europe/Paris).
+    pub starts_on: String,
+    /// Last day, ISO 8601 (Europe/Paris).
+    pub ends_on: String,
+    /// Demonstration data.
+    pub demo: bool,
+}
+
+/// Body of `GET /api/v1/results`.
+#[derive(Debug, Serialize)]
+pub struct ResultsJson {
+    /// The current campaign (`null` if none).
+    pub campaign: Option<CampaignJson>,
+    /// One entry per active site.
+    pub sites: Vec<SiteResultJson>,
+}
+
+/// `GET /api/v1/results`: public open data on the current campaign, per site (JSON, 503 when the
+/// database is unreachable).
+pub async fn get_results(State(state): State<AppState>) -> Response {
+    match current_results(&state.store, crate::time::paris_day(Utc::now()), "fr").await {
+        Ok(None) => Json(ResultsJson { campaign: None, sites: Vec::new() }).into_response(),
+        Ok(Some((campaign, sites))) => Json(ResultsJson {
+            campaign: Some(CampaignJson { name: campaign.name, starts_on: campaign.starts_on.to_string(), ends_on: campaign.ends_on.to_string(), demo: campaign.is_demo }),
+            sites: sites
+                .into_iter()
+                .map(|r| SiteResultJson {
+                    target_met: r.target_met(),
+                    slug: r.site.slug,
+                    name: r.site.name,
+                    respondents: r.respondents,
+                    target: r.target,
+                    answered: r.overall.map(|o| o.n).unwrap_or(0),
+                    share: r.overall.map(|o| o.share),
+                    ci_low: r.overall.map(|o| o.interval.low),
+                    ci_high: r.overall.map(|o| o.interval.high),
+                })
+                .collect(),
+        })
+        .into_response(),
+        Err(e) => {
+            let e = AppError::from(e);
+            (e.status(), Json(serde_json::json!({ "error": "service momentanément indisponible" }))).into_response()
+        }
+    }
+}

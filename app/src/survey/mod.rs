@@ -1,0 +1,21 @@
+//! The post-visit satisfaction survey: site choice, the form, the thank-you page, the public
+//! results API.
+//!
+//! Submission works two ways, both ending in [`submit::submit_survey_form`]:
+//! - JavaScript off (or not loaded yet): the `<form method="post">` posts to the page URL
+//!   (`POST /enquete/{site}`, [`http::post_survey`]); success redirects (303) to the thank-you page,
+//!   a validation error re-renders the page (422) with the answers kept and the errors listed.
+//! - JavaScript on: the hydrated form calls the server function [`api::submit_survey`] and
+//!   navigates without a full reload.
+
+pub mod api;
+pub mod page;
+
+#[cfg(feature = "ssr")]
+pub mod http;
+#[cfg(feature = "ssr")]
+pub mod results;
+#[cfg(feature = "ssr")]
+pub mod submit;
+#[cfg(feature = "ssr")]
+pub mod token;

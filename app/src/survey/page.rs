@@ -1,0 +1,321 @@
+//! Public survey pages: home (site choice), the survey form, the thank-you page.
+
+use super::api::{list_sites, load_site, load_survey_form, option_id, QuestionView, SubmitOutcome, SubmitSurvey, SurveyForm};
+use crate::components::{ErrorNotice, Loading};
+use crate::domain::survey_form::{FieldError, FieldErrorKind};
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+/// `/`: what the survey is, and one button per site.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let sites = Resource::new(|| (), |_| list_sites());
+    view! {
+        <Title text="" />
+        <h1>{t!(i18n, home.title)}</h1>
+        <p class="fr-text--lead">{t!(i18n, home.intro)}</p>
+        <h2>{t!(i18n, home.choose_site)}</h2>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match sites.await {
+                    Ok(sites) => view! {
+                        <ul class="site-list">
+                            {sites.into_iter().map(|s| {
+                                let href = format!("/enquete/{}", s.slug);
+                                view! {
+                                    <li>
+                                        <a class="fr-btn fr-btn--lg" href=href>{s.name}</a>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn site_param() -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.read().get("site").unwrap_or_default())
+}
+
+/// `/enquete/{site}`: the survey of the current campaign for that site.
+#[component]
+pub fn SurveyPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let site = site_param();
+    let lang = move || i18n.get_locale().as_str().to_string();
+    let form = Resource::new(move || (site.get(), lang()), |(site, lang)| load_survey_form(site, lang));
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match form.await {
+                    Ok(form) => view! { <SurveyFormView form /> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The message for one field error, in the visitor's language.
+fn error_message(i18n: leptos_i18n::I18nContext<Locale>, question: &QuestionView, kind: &FieldErrorKind) -> String {
+    match kind {
+        FieldErrorKind::Required if question.options.is_empty() => t_string!(i18n, survey.error_required_text).to_string(),
+        FieldErrorKind::Required => t_string!(i18n, survey.error_required).to_string(),
+        FieldErrorKind::UnknownOption => t_string!(i18n, survey.error_unknown_option).to_string(),
+        FieldErrorKind::TooLong { max, actual } => {
+            let (max, actual) = (*max, *actual);
+            t_string!(i18n, survey.error_too_long, max, actual).to_string()
+        }
+    }
+}
+
+/// The form itself: a real `<form method="post">` (works without JavaScript); once hydrated it
+/// submits through [`SubmitSurvey`] and moves to the thank-you page without reloading.
+#[component]
+fn SurveyFormView(form: SurveyForm) -> impl IntoView {
+    let i18n = use_i18n();
+    let errors = RwSignal::new(form.errors.clone());
+    let expired = RwSignal::new(form.expired);
+    let token = RwSignal::new(form.token.clone());
+    let failed = RwSignal::new(false);
+    let submit = ServerAction::<SubmitSurvey>::new();
+    let summary_ref = NodeRef::<leptos::html::Div>::new();
+    let slug = form.site.slug.clone();
+    let action_url = format!("/enquete/{slug}");
+    let thanks_url = format!("/enquete/{slug}/merci");
+    let navigate = use_navigate();
+
+    Effect::new(move |_| {
+        let Some(result) = submit.value().get() else { return };
+        match result {
+            Ok(SubmitOutcome::Recorded { .. }) => navigate(&thanks_url, Default::default()),
+            Ok(SubmitOutcome::Rejected { errors: e, expired: x, token: t }) => {
+                failed.set(false);
+                errors.set(e);
+                expired.set(x);
+                token.set(t);
+                request_animation_frame(move || {
+                    if let Some(el) = summary_ref.get_untracked() {
+                        let _ = el.focus();
+                    }
+                });
+            }
+            Err(_) => failed.set(true),
+        }
+    });
+
+    let submit_slug = slug.clone();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            ev.prevent_default();
+            if submit.pending().get_untracked() {
+                return;
+            }
+            let Some(form_el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else { return };
+            let Ok(data) = web_sys::FormData::new_with_form(&form_el) else { return };
+            let mut fields = Vec::new();
+            if let Ok(Some(entries)) = js_sys::try_iter(&data) {
+                for entry in entries.flatten() {
+                    let pair = js_sys::Array::from(&entry);
+                    if let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                        fields.push((name, value));
+                    }
+                }
+            }
+            submit.dispatch(SubmitSurvey { site: submit_slug.clone(), fields });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&ev, &submit_slug);
+    };
+
+    let questions = form.questions.clone();
+    let summary_questions = form.questions.clone();
+    let has_problem = move || !errors.read().is_empty() || expired.get() || failed.get();
+    let site_name = form.site.name.clone();
+    let title_site = site_name.clone();
+    let page_title = move || {
+        let base = t_string!(i18n, survey.page_title, site = title_site.clone()).to_string();
+        if has_problem() { format!("Erreur – {base}") } else { base }
+    };
+
+    view! {
+        <Title text=page_title />
+        <h1>{t!(i18n, survey.title)}</h1>
+        <p class="fr-text--lead">{t!(i18n, survey.site_line, site = { let s = site_name.clone(); move || s.clone() })}</p>
+        <p>{t!(i18n, survey.intro)}</p>
+        <div
+            node_ref=summary_ref
+            id="resume-erreurs"
+            tabindex="-1"
+            role="alert"
+            aria-labelledby="resume-erreurs-titre"
+            class="fr-alert fr-alert--error fr-mb-4w"
+            hidden=move || !has_problem()
+        >
+            <h2 id="resume-erreurs-titre" class="fr-alert__title">{t!(i18n, survey.error_summary_title)}</h2>
+            <Show when=move || expired.get()>
+                <p>{t!(i18n, survey.error_expired)}</p>
+            </Show>
+            <Show when=move || failed.get()>
+                <p>{t!(i18n, common.unavailable_text)}</p>
+            </Show>
+            <Show when=move || !errors.read().is_empty()>
+                <p>{t!(i18n, survey.error_summary_intro)}</p>
+            </Show>
+            <ul>
+                {
+                    let summary_questions = summary_questions.clone();
+                    move || {
+                        errors
+                            .get()
+                            .into_iter()
+                            .filter_map(|e| {
+                                let q = summary_questions.iter().find(|q| q.key == e.question_key)?.clone();
+                                let href = format!("#{}", q.focus_id());
+                                let text = format!("{} : {}", q.label, error_message(i18n, &q, &e.kind));
+                                Some(view! { <li><a href=href>{text}</a></li> })
+                            })
+                            .collect_view()
+                    }
+                }
+            </ul>
+        </div>
+        <p class="fr-hint-text">{t!(i18n, survey.required_legend)}</p>
+        <form method="post" action=action_url novalidate=true on:submit=on_submit>
+            <input type="hidden" name="token" prop:value=move || token.get() value=form.token.clone() />
+            <input type="hidden" name="lang" value=form.lang.clone() />
+            {questions
+                .into_iter()
+                .map(|q| {
+                    let prefilled = form.prefilled(&q.field).map(str::to_string);
+                    view! { <QuestionField question=q prefilled errors /> }
+                })
+                .collect_view()}
+            <button type="submit" class="fr-btn fr-btn--lg" aria-disabled=move || submit.pending().get().to_string()>
+                {move || if submit.pending().get() { t_string!(i18n, survey.sending) } else { t_string!(i18n, survey.submit) }}
+            </button>
+        </form>
+    }
+}
+
+/// One question: a radio group in a `fieldset` with the question as `legend`, or a labelled
+/// textarea; its error message sits next to it and is linked with `aria-describedby`.
+#[component]
+fn QuestionField(question: QuestionView, prefilled: Option<String>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let key = question.key.clone();
+    let error = {
+        let question = question.clone();
+        Memo::new(move |_| errors.read().iter().find(|e| e.question_key == key).map(|e| error_message(i18n, &question, &e.kind)))
+    };
+    let field = question.field.clone();
+    let messages_id = format!("{field}-messages");
+    let hint_id = format!("{field}-hint");
+    let legend_id = format!("{field}-legend");
+    let hint = question.hint.clone();
+    let has_hint = hint.is_some();
+    let required_mark = question.required.then(|| view! { " " <span class="required-mark">"(" {t!(i18n, common.required_mark)} ")"</span> });
+    let messages = {
+        let messages_id = messages_id.clone();
+        view! {
+            <div class="fr-messages-group" id=messages_id aria-live="polite">
+                {move || error.get().map(|m| view! { <p class="fr-message fr-message--error">{m}</p> })}
+            </div>
+        }
+    };
+    let described_by = if has_hint { format!("{hint_id} {messages_id}") } else { messages_id.clone() };
+
+    if let Some(max) = question.max_chars {
+        let class = move || if error.get().is_some() { "fr-input-group fr-input-group--error" } else { "fr-input-group" };
+        view! {
+            <div class=class>
+                <label class="fr-label" for=field.clone()>
+                    {question.label.clone()}
+                    {required_mark}
+                    <span class="fr-hint-text" id=hint_id.clone()>
+                        {hint.clone().unwrap_or_default()} " " {t!(i18n, survey.chars_max, max = move || max)}
+                    </span>
+                </label>
+                <textarea
+                    class="fr-input"
+                    id=field.clone()
+                    name=field.clone()
+                    rows="5"
+                    maxlength=max.to_string()
+                    aria-describedby=format!("{hint_id} {messages_id}")
+                    aria-invalid=move || error.get().is_some().then_some("true")
+                >
+                    {prefilled.clone().unwrap_or_default()}
+                </textarea>
+                {messages}
+            </div>
+        }
+        .into_any()
+    } else {
+        let class = move || if error.get().is_some() { "fr-fieldset fr-fieldset--error" } else { "fr-fieldset" };
+        view! {
+            <fieldset class=class id=format!("{field}-fieldset") aria-describedby=described_by>
+                <legend class="fr-fieldset__legend" id=legend_id.clone()>
+                    {question.label.clone()}
+                    {required_mark}
+                    {hint.clone().map(|h| view! { <span class="fr-hint-text" id=hint_id.clone()>{h}</span> })}
+                </legend>
+                {question
+                    .options
+                    .iter()
+                    .map(|(key, label)| {
+                        let id = option_id(&field, key);
+                        let checked = prefilled.as_deref() == Some(key.as_str());
+                        view! {
+                            <div class="fr-fieldset__element">
+                                <div class="fr-radio-group">
+                                    <input type="radio" id=id.clone() name=field.clone() value=key.clone() checked=checked />
+                                    <label class="fr-label" for=id>{label.clone()}</label>
+                                </div>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+                {messages}
+            </fieldset>
+        }
+        .into_any()
+    }
+}
+
+/// `/enquete/{site}/merci`: says the answers were recorded.
+#[component]
+pub fn ThanksPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let site = site_param();
+    let link = Resource::new(move || site.get(), load_site);
+    view! {
+        <Title text=move || t_string!(i18n, thanks.page_title).to_string() />
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match link.await {
+                    Ok(site) => view! {
+                        <div class="fr-alert fr-alert--success fr-mb-4w" role="status">
+                            <h1 class="fr-alert__title">{t!(i18n, thanks.title)}</h1>
+                            <p>{t!(i18n, thanks.recorded)}</p>
+                        </div>
+                        <p>{t!(i18n, thanks.usage)}</p>
+                        <p class="fr-text--sm">{site.name}</p>
+                        <p><a class="fr-btn fr-btn--secondary" href="/">{t!(i18n, thanks.again)}</a></p>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,50 @@
+//! Results of the current campaign per site, shared by the staff dashboard and the public
+//! open-data API (`GET /api/v1/results`).
+
+use crate::domain::stats::{question_stats, QuestionStats, ShareEstimate};
+use crate::store::{Campaign, DynStore, Site, StoreError};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// Results of one site.
+#[derive(Clone, Debug)]
+pub struct SiteResults {
+    /// The site.
+    pub site: Site,
+    /// Number of responses.
+    pub respondents: u64,
+    /// Target of the campaign for this site.
+    pub target: u64,
+    /// Statistics of each closed question, in questionnaire order.
+    pub questions: Vec<QuestionStats>,
+    /// Satisfied share of the overall-satisfaction question (`None` with no answer).
+    pub overall: Option<ShareEstimate>,
+}
+
+impl SiteResults {
+    /// Respondents ≥ target.
+    pub fn target_met(&self) -> bool {
+        self.respondents >= self.target
+    }
+}
+
+/// The current campaign on `today` (Europe/Paris) and the results of each active site, labels in
+/// `lang`. `None` when no campaign exists.
+///
+/// # Errors
+/// The database fails.
+pub async fn current_results(store: &DynStore, today: NaiveDate, lang: &str) -> Result<Option<(Campaign, Vec<SiteResults>)>, StoreError> {
+    let Some(campaign) = store.current_campaign(today).await? else { return Ok(None) };
+    let tallies = store.campaign_tallies(campaign.id).await?;
+    let empty = HashMap::new();
+    let sites = tallies
+        .into_iter()
+        .map(|t| {
+            let questions: Vec<QuestionStats> =
+                campaign.questionnaire.questions.iter().filter_map(|q| question_stats(q, t.counts.get(&q.key).unwrap_or(&empty), lang)).collect();
+            let overall = questions.iter().find(|q| q.key == campaign.questionnaire.overall_satisfaction).and_then(|q| q.satisfied);
+            SiteResults { site: t.site, respondents: t.respondents, target: campaign.target_per_site.max(0) as u64, questions, overall }
+        })
+        .collect();
+    Ok(Some((campaign, sites)))
+}

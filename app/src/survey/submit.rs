@@ -1,0 +1,115 @@
+//! Loading and submitting the survey form (server side), shared by the server function and the
+//! plain-POST handler.
+
+use super::api::{QuestionView, SiteLink, SubmitOutcome, SurveyEcho, SurveyForm};
+use crate::domain::questionnaire::{localized, Questionnaire};
+use crate::domain::survey_form::validate_answers;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::{Channel, InsertOutcome, NewResponse};
+use chrono::{DateTime, Utc};
+
+/// Languages a visitor can answer in. French is complete; others fall back to French labels.
+pub const LANGUAGES: [&str; 5] = ["fr", "en", "ar", "es", "pt"];
+
+/// Token purpose of the survey form of `site`.
+pub fn token_purpose(site: &str) -> String {
+    format!("survey:{site}")
+}
+
+/// `lang` if supported, else `fr`.
+pub fn supported_language(lang: &str) -> &'static str {
+    LANGUAGES.iter().copied().find(|l| *l == lang).unwrap_or("fr")
+}
+
+/// Renders the questions of `questionnaire` in `lang`.
+pub fn question_views(questionnaire: &Questionnaire, lang: &str) -> Vec<QuestionView> {
+    use crate::domain::questionnaire::QuestionKind;
+    questionnaire
+        .questions
+        .iter()
+        .map(|q| QuestionView {
+            key: q.key.clone(),
+            field: q.field_name(),
+            label: localized(&q.label, lang).to_string(),
+            hint: q.hint.as_ref().map(|h| localized(h, lang).to_string()),
+            required: q.required,
+            options: q.options().iter().map(|o| (o.key.clone(), localized(&o.label, lang).to_string())).collect(),
+            max_chars: match q.kind {
+                QuestionKind::FreeText { max_chars } => Some(max_chars),
+                QuestionKind::SingleChoice { .. } => None,
+            },
+        })
+        .collect()
+}
+
+/// The survey form of `site` (see [`super::api::survey_form`]).
+///
+/// # Errors
+/// [`AppError::NotFound`] for an unknown site or no campaign; [`AppError::Unavailable`] when the
+/// database fails.
+pub async fn load_form(site: &str, lang: &str) -> Result<SurveyForm, AppError> {
+    let state = crate::state::app_state()?;
+    let now = Utc::now();
+    let s = state.store.site_by_slug(site).await?.ok_or(AppError::NotFound)?;
+    let campaign = state.store.current_campaign(crate::time::paris_day(now)).await?.ok_or(AppError::NotFound)?;
+    let lang = supported_language(lang);
+    let echo = leptos::prelude::use_context::<SurveyEcho>().filter(|e| e.site == s.slug);
+    let (token, prefill, errors, expired) = match echo {
+        Some(e) => (e.token, e.fields.into_iter().filter(|(n, _)| n.starts_with("q_")).collect(), e.errors, e.expired),
+        None => (state.tokens.issue(&token_purpose(&s.slug), now), Vec::new(), Vec::new(), false),
+    };
+    Ok(SurveyForm {
+        site: SiteLink { slug: s.slug, name: s.name },
+        lang: lang.to_string(),
+        questions: question_views(&campaign.questionnaire, lang),
+        token,
+        prefill,
+        errors,
+        expired,
+    })
+}
+
+/// Validates and stores a submitted survey form for `site`.
+///
+/// `fields` are the posted `name=value` pairs: `token` (one-time token), `lang`, and `q_<key>`
+/// per answered question. The token is checked first: an expired or forged token stores nothing
+/// and asks the visitor to send again (with a fresh token, answers kept). A valid token whose
+/// nonce was already consumed returns `Recorded { duplicate: true }` and stores nothing.
+///
+/// # Errors
+/// [`AppError::NotFound`] for an unknown site or no campaign; [`AppError::Unavailable`] when the
+/// database fails.
+pub async fn submit_survey_form(state: &AppState, site: &str, fields: Vec<(String, String)>, channel: Channel, now: DateTime<Utc>) -> Result<SubmitOutcome, AppError> {
+    let s = state.store.site_by_slug(site).await?.ok_or(AppError::NotFound)?;
+    let campaign = state.store.current_campaign(crate::time::paris_day(now)).await?.ok_or(AppError::NotFound)?;
+    let field = |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()).unwrap_or("");
+    let purpose = token_purpose(&s.slug);
+    let token = field("token").to_string();
+    let lang = supported_language(field("lang"));
+    let answers = validate_answers(&campaign.questionnaire, &fields);
+    let nonce = match state.tokens.verify(&purpose, &token, now) {
+        Ok(nonce) => nonce,
+        Err(_) => {
+            return Ok(SubmitOutcome::Rejected { errors: answers.err().unwrap_or_default(), expired: true, token: state.tokens.issue(&purpose, now) });
+        }
+    };
+    let answers = match answers {
+        Ok(a) => a,
+        Err(errors) => return Ok(SubmitOutcome::Rejected { errors, expired: false, token }),
+    };
+    let outcome = state
+        .store
+        .insert_response(&NewResponse {
+            campaign_id: campaign.id,
+            site_id: s.id,
+            questionnaire_version_id: campaign.questionnaire_version_id,
+            channel,
+            language: lang.to_string(),
+            submitted_at: now,
+            answers,
+            token_nonce: Some(nonce),
+        })
+        .await?;
+    Ok(SubmitOutcome::Recorded { duplicate: outcome == InsertOutcome::AlreadyRecorded })
+}

@@ -1,0 +1,96 @@
+//! Configuration from environment variables, with defaults that run on a developer's machine.
+//! Every variable is listed in the README ("Configuration").
+
+use leptos::config::LeptosOptions;
+
+/// Default database: an SQLite file under `data/`, created if missing.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/app.db?mode=rwc";
+
+/// Errors reading the configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A variable has a value that does not parse.
+    #[error("{name}: {message}")]
+    Invalid {
+        /// Variable name.
+        name: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Server configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `DATABASE_URL` (default [`DEFAULT_DATABASE_URL`]).
+    pub database_url: String,
+    /// Leptos options: `LEPTOS_SITE_ADDR` (default `127.0.0.1:3000`), `LEPTOS_SITE_ROOT`
+    /// (default `target/site`), `LEPTOS_ENV` (`DEV` or `PROD`), set by cargo-leptos when it runs
+    /// the server.
+    pub leptos_options: LeptosOptions,
+    /// `COOKIE_SECURE`: send the session cookie with `Secure` (set `true` behind HTTPS; default
+    /// `false` so that plain-HTTP local runs work).
+    pub secure_cookies: bool,
+    /// `ADMIN_EMAIL` / `ADMIN_PASSWORD`: on start-up, if both are set and no active admin exists,
+    /// this admin account is created.
+    pub bootstrap_admin: Option<(String, String)>,
+    /// `SURVEY_TARGET`: respondent target per site of the campaign seeded on first start
+    /// (default 150, the users' committee's request).
+    pub default_target: i64,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse_bool(name: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        other => Err(ConfigError::Invalid { name, message: format!("expected true or false, got {other:?}") }),
+    }
+}
+
+impl Config {
+    /// Reads the configuration from the environment.
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] naming the variable that does not parse.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let conf = leptos::config::get_configuration(None).map_err(|e| ConfigError::Invalid { name: "LEPTOS_*", message: e.to_string() })?;
+        let mut leptos_options = conf.leptos_options;
+        if leptos_options.output_name.is_empty() {
+            // Not started by cargo-leptos (tests, a copied binary): use the workspace's names.
+            leptos_options.output_name = "avis".into();
+        }
+        if std::env::var("LEPTOS_SITE_ROOT").is_err() && &*leptos_options.site_root == "." {
+            leptos_options.site_root = "target/site".into();
+        }
+        let default_target = match var("SURVEY_TARGET") {
+            None => 150,
+            Some(v) => match v.trim().parse::<i64>() {
+                Ok(n) if n > 0 => n,
+                _ => return Err(ConfigError::Invalid { name: "SURVEY_TARGET", message: format!("expected a positive whole number, got {v:?}") }),
+            },
+        };
+        Ok(Self {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
+            leptos_options,
+            secure_cookies: var("COOKIE_SECURE").map(|v| parse_bool("COOKIE_SECURE", &v)).transpose()?.unwrap_or(false),
+            bootstrap_admin: var("ADMIN_EMAIL").zip(var("ADMIN_PASSWORD")),
+            default_target,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn booleans_parse_leniently_and_refuse_garbage() {
+        assert!(parse_bool("X", "TRUE").unwrap());
+        assert!(!parse_bool("X", " 0 ").unwrap());
+        assert!(parse_bool("X", "maybe").is_err());
+    }
+}

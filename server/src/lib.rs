@@ -1,0 +1,174 @@
+//! The axum server of Avis & Réclamations: configuration, database and session set-up, the router
+//! (Leptos pages, server functions, plain HTTP routes), and the CLI's building blocks.
+
+pub mod config;
+pub mod demo;
+pub mod security;
+pub mod seed;
+
+use app::state::AppState;
+use app::store::sqlite::SqliteStore;
+use app::store::{DynStore, StoreError};
+use app::survey::token::FormTokens;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use config::Config;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use std::sync::Arc;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore as SqliteSessionStore;
+
+/// Errors at start-up.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// Bad configuration.
+    #[error("configuration: {0}")]
+    Config(#[from] config::ConfigError),
+    /// The database cannot be opened or migrated.
+    #[error("database: {0}")]
+    Store(#[from] StoreError),
+    /// The session store cannot be set up.
+    #[error("sessions: {0}")]
+    Sessions(String),
+    /// The bootstrap admin cannot be created.
+    #[error("admin account: {0}")]
+    Admin(#[from] seed::CreateUserError),
+    /// The listening socket cannot be opened.
+    #[error("network: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// An opened, migrated database with the session store on the same database.
+pub struct Database {
+    /// The application store.
+    pub store: DynStore,
+    /// The tower-sessions store.
+    pub sessions: SqliteSessionStore,
+}
+
+/// Opens the database of `url` and runs the migrations (application and sessions).
+///
+/// # Errors
+/// [`StartError::Store`] or [`StartError::Sessions`].
+pub async fn open_database(url: &str) -> Result<Database, StartError> {
+    let sqlite = SqliteStore::connect(url).await?;
+    sqlite.migrate().await?;
+    use app::store::Store as _;
+    let sessions = SqliteSessionStore::new(sqlite.pool().clone());
+    sessions.migrate().await.map_err(|e| StartError::Sessions(e.to_string()))?;
+    Ok(Database { store: Arc::new(sqlite), sessions })
+}
+
+/// Opens the database, seeds first-start data (questionnaire, campaign, bootstrap admin) and
+/// builds the application state.
+///
+/// # Errors
+/// [`StartError`].
+pub async fn prepare(config: &Config) -> Result<(AppState, SqliteSessionStore), StartError> {
+    let db = open_database(&config.database_url).await?;
+    let now = chrono::Utc::now();
+    seed::ensure_defaults(&db.store, app::time::paris_day(now), config.default_target, now).await?;
+    if let Some((email, password)) = &config.bootstrap_admin {
+        seed::ensure_admin(&db.store, email, password).await?;
+    }
+    let key = db.store.secret("form_tokens").await?;
+    let state = AppState { store: db.store, tokens: FormTokens::new(&key), leptos_options: config.leptos_options.clone() };
+    Ok((state, db.sessions))
+}
+
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+async fn server_fns(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+/// The whole router: pages, server functions (`/srv/…`), plain routes, sessions, compression and
+/// security layers.
+pub fn router(state: AppState, sessions: SqliteSessionStore, secure_cookies: bool) -> Router {
+    let routes = generate_route_list(app::App);
+    let session_layer = SessionManagerLayer::new(sessions)
+        .with_name("avis_session")
+        .with_secure(secure_cookies)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::minutes(30)));
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/v1/results", get(app::survey::http::get_results))
+        .route("/enquete/{site}", post(app::survey::http::post_survey))
+        .route("/admin/connexion", post(app::auth::http::post_login))
+        .route("/admin/deconnexion", post(app::auth::http::post_logout))
+        .route("/srv/{*fn_name}", post(server_fns))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            {
+                let options = options.clone();
+                move || app::shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            app::shell,
+        ))
+        .layer(session_layer)
+        .layer(axum::middleware::from_fn(security::same_origin_guard))
+        .layer(axum::middleware::from_fn(security::security_headers))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .with_state(state)
+}
+
+/// Prepares everything and serves on `listener` until the process is stopped.
+///
+/// # Errors
+/// [`StartError`].
+pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> Result<(), StartError> {
+    let (state, sessions) = prepare(&config).await?;
+    let deletion = {
+        use tower_sessions::ExpiredDeletion;
+        let sessions = sessions.clone();
+        tokio::spawn(async move { sessions.continuously_delete_expired(tokio::time::Duration::from_secs(600)).await })
+    };
+    let app = router(state, sessions, config.secure_cookies);
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await;
+    deletion.abort();
+    Ok(result?)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

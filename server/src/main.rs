@@ -1,0 +1,95 @@
+//! `server`: runs Avis & Réclamations, or one of its administration commands.
+
+use app::store::Role;
+use clap::{Parser, Subcommand, ValueEnum};
+use server::config::Config;
+use std::io::Read;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "server", about = "Avis & Réclamations — Préfecture de l'Essonne")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Admin,
+    Qualite,
+    Agent,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the application on LEPTOS_SITE_ADDR (the default command).
+    Serve,
+    /// Create a staff account. The password is read from standard input (one line), never from
+    /// the command line.
+    CreateUser {
+        /// Login e-mail.
+        #[arg(long)]
+        email: String,
+        /// Name shown in the interface (default: the e-mail).
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Role.
+        #[arg(long, value_enum, default_value = "agent")]
+        role: RoleArg,
+    },
+    /// Fill an empty database with a demonstration campaign (380 responses over the three sites).
+    SeedDemo {
+        /// Random seed (same seed, same data).
+        #[arg(long, default_value_t = 2021)]
+        seed: u64,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into())).init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(Cli::parse())) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let addr = config.leptos_options.site_addr;
+            let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+            server::serve(config, listener).await.map_err(|e| e.to_string())
+        }
+        Command::CreateUser { email, name, role } => {
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password).map_err(|e| e.to_string())?;
+            let password = password.lines().next().unwrap_or("").to_string();
+            let (state, _) = server::prepare(&config).await.map_err(|e| e.to_string())?;
+            let role = match role {
+                RoleArg::Admin => Role::Admin,
+                RoleArg::Qualite => Role::Qualite,
+                RoleArg::Agent => Role::Agent,
+            };
+            let id = server::seed::create_user(&state.store, &email, &name, &password, role).await.map_err(|e| e.to_string())?;
+            println!("compte créé (id {id}) : {email} ({})", role.as_str());
+            Ok(())
+        }
+        Command::SeedDemo { seed } => {
+            let (state, _) = server::prepare(&config).await.map_err(|e| e.to_string())?;
+            let n = server::demo::seed_demo(&state.store, app::time::paris_day(chrono::Utc::now()), seed).await.map_err(|e| e.to_string())?;
+            println!("{n} réponses de démonstration créées.");
+            Ok(())
+        }
+    }
+}

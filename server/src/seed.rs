@@ -1,0 +1,105 @@
+//! First-start data: the default questionnaire and a current campaign, and the bootstrap admin.
+//! (The three Essonne sites are seeded by the first migration.)
+
+use app::auth::password;
+use app::domain::questionnaire::Questionnaire;
+use app::store::{DynStore, NewCampaign, NewUser, Role, StoreError};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
+/// The default questionnaire (French), as data.
+pub const DEFAULT_QUESTIONNAIRE_JSON: &str = include_str!("../../migrations/seed/default_questionnaire.json");
+
+/// The default questionnaire, parsed.
+///
+/// # Errors
+/// The embedded JSON is invalid (caught by the unit test below).
+pub fn default_questionnaire() -> Result<Questionnaire, StoreError> {
+    Questionnaire::from_json(DEFAULT_QUESTIONNAIRE_JSON).map_err(StoreError::Corrupt)
+}
+
+/// When no campaign exists: stores the default questionnaire and a campaign covering the
+/// calendar year of `today` (Europe/Paris) with `target` respondents per site. Idempotent.
+///
+/// # Errors
+/// The database fails.
+pub async fn ensure_defaults(store: &DynStore, today: NaiveDate, target: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+    if store.count_campaigns().await? > 0 {
+        return Ok(());
+    }
+    let version = store.create_questionnaire("Enquête de satisfaction de l'accueil", &default_questionnaire()?, now).await?;
+    let year = today.year();
+    let (starts_on, ends_on) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31));
+    let (Some(starts_on), Some(ends_on)) = (starts_on, ends_on) else {
+        return Err(StoreError::Corrupt(format!("no calendar for year {year}")));
+    };
+    store
+        .create_campaign(
+            &NewCampaign { name: format!("Enquête de satisfaction {year}"), starts_on, ends_on, target_per_site: target, is_demo: false, questionnaire_version_id: version },
+            now,
+        )
+        .await?;
+    tracing::info!(year, target, "seeded the default questionnaire and campaign");
+    Ok(())
+}
+
+/// Errors creating an account.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateUserError {
+    /// The password breaks the policy.
+    #[error("{0}")]
+    Policy(#[from] password::PasswordPolicyError),
+    /// The e-mail is not plausible.
+    #[error("adresse électronique invalide : {0:?}")]
+    Email(String),
+    /// Database error or duplicate e-mail.
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+/// Creates a staff account after checking the e-mail and the password policy; the password is
+/// hashed with argon2id.
+///
+/// # Errors
+/// [`CreateUserError`].
+pub async fn create_user(store: &DynStore, email: &str, display_name: &str, password: &str, role: Role) -> Result<i64, CreateUserError> {
+    let email = email.trim().to_lowercase();
+    if !validator::ValidateEmail::validate_email(&email) {
+        return Err(CreateUserError::Email(email));
+    }
+    password::check_policy(password)?;
+    let pass = password.to_string();
+    let hash = tokio::task::spawn_blocking(move || password::hash(&pass)).await.map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let name = if display_name.trim().is_empty() { email.clone() } else { display_name.trim().to_string() };
+    Ok(store.create_user(&NewUser { email, display_name: name, password_hash: hash, role }, Utc::now()).await?)
+}
+
+/// Creates the bootstrap admin (`ADMIN_EMAIL`/`ADMIN_PASSWORD`) when no active admin exists.
+///
+/// # Errors
+/// [`CreateUserError`].
+pub async fn ensure_admin(store: &DynStore, email: &str, password: &str) -> Result<bool, CreateUserError> {
+    if store.count_users_with_role(Role::Admin).await? > 0 {
+        return Ok(false);
+    }
+    create_user(store, email, "Administrateur", password, Role::Admin).await?;
+    tracing::info!(email, "created the bootstrap admin account");
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_questionnaire_is_the_issue_s_eight_questions() {
+        let q = default_questionnaire().unwrap();
+        assert_eq!(q.questions.len(), 8);
+        assert_eq!(q.overall_satisfaction, "satisfaction_globale");
+        let overall = q.question("satisfaction_globale").unwrap();
+        assert!(overall.required);
+        let satisfied: Vec<&str> = overall.options().iter().filter(|o| o.satisfied).map(|o| o.key.as_str()).collect();
+        assert_eq!(satisfied, vec!["tres_satisfait", "plutot_satisfait"]);
+        assert!(q.question("amabilite").unwrap().options().iter().any(|o| o.no_opinion));
+        assert!(q.questions.iter().filter(|q| q.key != "satisfaction_globale").all(|q| !q.required));
+    }
+}

@@ -1,0 +1,54 @@
+//! Staff login and the dashboard over HTTP, without JavaScript.
+
+mod common;
+use common::*;
+
+#[tokio::test]
+async fn dashboard_needs_login_and_then_shows_counts() {
+    let app = spawn_app().await;
+    let r = app.client.get(format!("{}/admin", app.base)).header("accept", "text/html").send().await.unwrap();
+    let status = r.status();
+    let headers = format!("{:?}", r.headers());
+    assert!(status.is_redirection(), "{status} {headers} {}", r.text().await.unwrap());
+    assert_eq!(r.headers()["location"], "/admin/connexion");
+
+    // Wrong password: same generic message, e-mail kept.
+    let r = app.post_form("/admin/connexion", &[("email", ADMIN_EMAIL), ("password", "pas le bon mot de passe")]).await;
+    assert_eq!(r.status(), 401);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("Adresse électronique ou mot de passe incorrect."));
+    assert_eq!(select(&body, &format!("input#email[value='{ADMIN_EMAIL}']")).len(), 1, "{body}");
+    // Unknown account: the same message.
+    let r = app.post_form("/admin/connexion", &[("email", "inconnu@example.fr"), ("password", "pas le bon mot de passe")]).await;
+    assert_eq!(r.status(), 401);
+    assert!(r.text().await.unwrap().contains("Adresse électronique ou mot de passe incorrect."));
+    let r = app.post_form("/admin/connexion", &[("email", ""), ("password", "")]).await;
+    assert_eq!(r.status(), 422);
+
+    // One response at Évry.
+    let token = app.survey_token("evry").await;
+    assert_eq!(app.post_form("/enquete/evry", &[("token", token.as_str()), ("q_satisfaction_globale", "plutot_satisfait")]).await.status(), 303);
+
+    let r = app.post_form("/admin/connexion", &[("email", "QUALITE@essonne.gouv.fr"), ("password", ADMIN_PASSWORD)]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/admin");
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+
+    let (status, body) = app.get("/admin").await;
+    assert_eq!(status, 200, "{body}");
+    let evry = text_of(&body, "section[data-site=evry]").unwrap();
+    assert!(evry.contains("1 répondants sur un objectif de 150"), "{evry}");
+    assert_eq!(select(&body, "section[data-site=evry] progress[max='150'][value='1']").len(), 1);
+    assert!(evry.contains("Satisfaits : 100 %"), "{evry}");
+    let palaiseau = text_of(&body, "section[data-site=palaiseau]").unwrap();
+    assert!(palaiseau.contains("0 répondants sur un objectif de 150"));
+    assert!(palaiseau.contains("pas encore de réponse"));
+    assert!(!body.contains("NaN"));
+
+    // Logout destroys the session.
+    let r = app.post_form("/admin/deconnexion", &[]).await;
+    assert_eq!(r.status(), 303);
+    let r = app.client.get(format!("{}/admin", app.base)).header("accept", "text/html").send().await.unwrap();
+    assert!(r.status().is_redirection());
+}

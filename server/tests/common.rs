@@ -1,0 +1,112 @@
+//! Test helpers: the real server on a random port against a fresh temporary SQLite file.
+
+#![allow(dead_code)]
+
+use leptos::config::LeptosOptions;
+use server::config::Config;
+use std::time::Duration;
+
+/// Bootstrap admin of every test server.
+pub const ADMIN_EMAIL: &str = "qualite@essonne.gouv.fr";
+/// Its password.
+pub const ADMIN_PASSWORD: &str = "mot de passe très long";
+
+/// A running server.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    /// Client without redirects (to see 303s) and with a cookie jar.
+    pub client: reqwest::Client,
+    /// The database URL (to open a second handle).
+    pub database_url: String,
+    _dir: tempfile::TempDir,
+}
+
+/// Starts the server on a random port with a fresh database.
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database_url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let leptos_options = LeptosOptions::builder().output_name("avis").site_root(dir.path().to_string_lossy().to_string()).site_addr(addr).build();
+    let config = Config {
+        database_url: database_url.clone(),
+        leptos_options,
+        secure_cookies: false,
+        bootstrap_admin: Some((ADMIN_EMAIL.into(), ADMIN_PASSWORD.into())),
+        default_target: 150,
+    };
+    tokio::spawn(async move {
+        if let Err(e) = server::serve(config, listener).await {
+            panic!("server failed: {e}");
+        }
+    });
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().expect("client");
+    let base = format!("http://{addr}");
+    for _ in 0..200 {
+        if let Ok(r) = client.get(format!("{base}/healthz")).send().await {
+            if r.status().is_success() {
+                return TestApp { base, client, database_url, _dir: dir };
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("server did not become healthy");
+}
+
+impl TestApp {
+    /// GET a path, returns (status, body).
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let r = self.client.get(format!("{}{path}", self.base)).send().await.expect("GET");
+        let status = r.status().as_u16();
+        (status, r.text().await.expect("body"))
+    }
+
+    /// POST a urlencoded form from this origin; returns the response.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .header("origin", &self.base)
+            .header("accept", "text/html")
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// The one-time token of the survey form of `site`.
+    pub async fn survey_token(&self, site: &str) -> String {
+        let (status, body) = self.get(&format!("/enquete/{site}")).await;
+        assert_eq!(status, 200, "{body}");
+        let doc = scraper::Html::parse_document(&body);
+        let sel = scraper::Selector::parse("input[name=token]").expect("selector");
+        doc.select(&sel).next().and_then(|e| e.value().attr("value")).expect("token input").to_string()
+    }
+
+    /// `GET /api/v1/results` as JSON.
+    pub async fn results(&self) -> serde_json::Value {
+        let r = self.client.get(format!("{}/api/v1/results", self.base)).send().await.expect("GET results");
+        assert_eq!(r.status(), 200);
+        r.json().await.expect("json")
+    }
+
+    /// Respondents of `site` in the results API.
+    pub async fn respondents(&self, site: &str) -> u64 {
+        let json = self.results().await;
+        json["sites"].as_array().expect("sites").iter().find(|s| s["slug"] == site).expect("site")["respondents"].as_u64().expect("respondents")
+    }
+}
+
+/// Parses HTML and returns the elements matching `selector`, as their outer HTML.
+pub fn select(html: &str, selector: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(selector).expect("selector");
+    doc.select(&sel).map(|e| e.html()).collect()
+}
+
+/// Text content of the first element matching `selector`.
+pub fn text_of(html: &str, selector: &str) -> Option<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(selector).expect("selector");
+    doc.select(&sel).next().map(|e| e.text().collect::<String>())
+}

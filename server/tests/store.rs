@@ -1,0 +1,113 @@
+//! The SQLite store against a real file: token consumption, campaign choice, tallies, accounts.
+
+use app::domain::survey_form::SurveyAnswers;
+use app::store::sqlite::SqliteStore;
+use app::store::{Channel, DynStore, InsertOutcome, NewCampaign, NewResponse, NewUser, Role, Store, StoreError};
+use chrono::{NaiveDate, Utc};
+use std::sync::Arc;
+
+async fn store() -> (DynStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let s = SqliteStore::connect(&format!("sqlite://{}?mode=rwc", dir.path().join("s.db").display())).await.unwrap();
+    s.migrate().await.unwrap();
+    s.migrate().await.unwrap(); // idempotent
+    (Arc::new(s), dir)
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+async fn campaign(store: &DynStore, name: &str, from: NaiveDate, to: NaiveDate) -> i64 {
+    let q = server::seed::default_questionnaire().unwrap();
+    let v = store.create_questionnaire("q", &q, Utc::now()).await.unwrap();
+    store.create_campaign(&NewCampaign { name: name.into(), starts_on: from, ends_on: to, target_per_site: 150, is_demo: false, questionnaire_version_id: v }, Utc::now()).await.unwrap()
+}
+
+#[tokio::test]
+async fn sites_are_seeded_in_order() {
+    let (s, _d) = store().await;
+    let slugs: Vec<String> = s.list_sites().await.unwrap().into_iter().map(|s| s.slug).collect();
+    assert_eq!(slugs, vec!["evry", "palaiseau", "etampes"]);
+    assert_eq!(s.site_by_slug("etampes").await.unwrap().unwrap().name, "Sous-préfecture d'Étampes");
+    assert!(s.site_by_slug("nope").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn current_campaign_prefers_the_running_one() {
+    let (s, _d) = store().await;
+    assert!(s.current_campaign(day(2026, 6, 1)).await.unwrap().is_none());
+    let year = campaign(&s, "2026", day(2026, 1, 1), day(2026, 12, 31)).await;
+    let spring = campaign(&s, "printemps", day(2026, 3, 1), day(2026, 5, 31)).await;
+    assert_eq!(s.current_campaign(day(2026, 4, 1)).await.unwrap().unwrap().id, spring);
+    assert_eq!(s.current_campaign(day(2026, 7, 1)).await.unwrap().unwrap().id, year);
+    // After every campaign: the last one that started.
+    assert_eq!(s.current_campaign(day(2027, 2, 1)).await.unwrap().unwrap().id, spring);
+    // Before every campaign: the first upcoming one.
+    assert_eq!(s.current_campaign(day(2025, 2, 1)).await.unwrap().unwrap().id, year);
+}
+
+#[tokio::test]
+async fn a_token_nonce_is_consumed_once_and_tallies_count() {
+    let (s, _d) = store().await;
+    let c = campaign(&s, "c", day(2026, 1, 1), day(2026, 12, 31)).await;
+    let camp = s.current_campaign(day(2026, 6, 1)).await.unwrap().unwrap();
+    let evry = s.site_by_slug("evry").await.unwrap().unwrap();
+    let mut answers = SurveyAnswers::default();
+    answers.choices.insert("satisfaction_globale".into(), "tres_satisfait".into());
+    answers.texts.insert("remarque".into(), "مرحبا 👍".into());
+    let response = |nonce: Option<&str>| NewResponse {
+        campaign_id: c,
+        site_id: evry.id,
+        questionnaire_version_id: camp.questionnaire_version_id,
+        channel: Channel::Web,
+        language: "fr".into(),
+        submitted_at: Utc::now(),
+        answers: answers.clone(),
+        token_nonce: nonce.map(str::to_string),
+    };
+    assert!(matches!(s.insert_response(&response(Some("n1"))).await.unwrap(), InsertOutcome::Recorded(_)));
+    assert_eq!(s.insert_response(&response(Some("n1"))).await.unwrap(), InsertOutcome::AlreadyRecorded);
+    assert!(matches!(s.insert_response(&response(Some("n2"))).await.unwrap(), InsertOutcome::Recorded(_)));
+    assert!(matches!(s.insert_response(&response(None)).await.unwrap(), InsertOutcome::Recorded(_)));
+    assert_eq!(s.count_responses().await.unwrap(), 3);
+    let tallies = s.campaign_tallies(c).await.unwrap();
+    assert_eq!(tallies.len(), 3);
+    assert_eq!(tallies[0].site.slug, "evry");
+    assert_eq!(tallies[0].respondents, 3);
+    assert_eq!(tallies[0].counts["satisfaction_globale"]["tres_satisfait"], 3);
+    assert!(!tallies[0].counts.contains_key("remarque"), "free text is not tallied");
+    assert_eq!(tallies[1].respondents, 0);
+}
+
+#[tokio::test]
+async fn secrets_are_stable_and_accounts_unique() {
+    let (s, _d) = store().await;
+    let a = s.secret("k").await.unwrap();
+    assert_eq!(a.len(), 32);
+    assert_eq!(s.secret("k").await.unwrap(), a);
+    assert_ne!(s.secret("other").await.unwrap(), a);
+    let user = NewUser { email: "Agent@Essonne.gouv.fr".into(), display_name: "Agent".into(), password_hash: "$argon2id$x".into(), role: Role::Agent };
+    let id = s.create_user(&user, Utc::now()).await.unwrap();
+    assert!(matches!(s.create_user(&user, Utc::now()).await, Err(StoreError::Conflict(_))));
+    let found = s.user_by_email("agent@essonne.gouv.fr ").await.unwrap().unwrap();
+    assert_eq!((found.id, found.role, found.email.as_str()), (id, Role::Agent, "agent@essonne.gouv.fr"));
+    assert_eq!(s.count_users_with_role(Role::Agent).await.unwrap(), 1);
+    assert_eq!(s.count_users_with_role(Role::Admin).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn demo_seeding_fills_an_empty_database_only() {
+    let (s, _d) = store().await;
+    let today = day(2026, 11, 29);
+    server::seed::ensure_defaults(&s, today, 150, Utc::now()).await.unwrap();
+    server::seed::ensure_defaults(&s, today, 150, Utc::now()).await.unwrap();
+    assert_eq!(s.count_campaigns().await.unwrap(), 1);
+    let n = server::demo::seed_demo(&s, today, 2021).await.unwrap();
+    assert_eq!(n, 380);
+    let current = s.current_campaign(today).await.unwrap().unwrap();
+    assert!(current.is_demo, "the demo campaign is the one shown");
+    let per_site: Vec<u64> = s.campaign_tallies(current.id).await.unwrap().iter().map(|t| t.respondents).collect();
+    assert_eq!(per_site, vec![190, 110, 80]);
+    assert!(matches!(server::demo::seed_demo(&s, today, 2021).await, Err(server::demo::DemoError::NotEmpty(380))));
+}

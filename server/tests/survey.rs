@@ -1,0 +1,202 @@
+//! The survey end to end over HTTP, without JavaScript: the real server, a real SQLite file.
+
+mod common;
+use common::*;
+
+/// A complete, valid set of answers.
+fn answers<'a>(token: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("token", token),
+        ("lang", "fr"),
+        ("q_satisfaction_globale", "tres_satisfait"),
+        ("q_amabilite", "tout_a_fait"),
+        ("q_simplicite_langage", "plutot_oui"),
+        ("q_conseil", "sans_avis"),
+        ("q_temps_attente", "15_30_min"),
+        ("q_rendez_vous", "oui"),
+        ("q_demarche", "titre_sejour"),
+        ("q_remarque", "Très bon accueil 👍 شكرا"),
+    ]
+}
+
+#[tokio::test]
+async fn survey_page_lists_the_questionnaire_with_a_token() {
+    let app = spawn_app().await;
+    let (status, body) = app.get("/enquete/evry").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Préfecture d&#x27;Évry-Courcouronnes") || body.contains("Préfecture d'Évry-Courcouronnes"), "{body}");
+    // Seven closed questions as fieldsets with a legend, one textarea.
+    assert_eq!(select(&body, "form[method=post] fieldset legend").len(), 7);
+    assert_eq!(select(&body, "textarea[name=q_remarque]").len(), 1);
+    assert_eq!(select(&body, "input[type=radio][name=q_satisfaction_globale]").len(), 4);
+    let token = app.survey_token("evry").await;
+    assert_eq!(token.split('.').count(), 3);
+    assert_ne!(token, app.survey_token("evry").await, "every visitor gets a fresh token");
+}
+
+#[tokio::test]
+async fn home_lists_the_three_sites() {
+    let app = spawn_app().await;
+    let (status, body) = app.get("/").await;
+    assert_eq!(status, 200);
+    for slug in ["evry", "palaiseau", "etampes"] {
+        assert_eq!(select(&body, &format!("a[href='/enquete/{slug}']")).len(), 1, "{slug}");
+    }
+}
+
+#[tokio::test]
+async fn post_without_javascript_records_one_response_even_when_replayed() {
+    let app = spawn_app().await;
+    assert_eq!(app.respondents("evry").await, 0);
+    let token = app.survey_token("evry").await;
+    let r = app.post_form("/enquete/evry", &answers(&token)).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/enquete/evry/merci");
+    let (status, thanks) = app.get("/enquete/evry/merci").await;
+    assert_eq!(status, 200);
+    assert!(thanks.contains("Vos réponses ont bien été enregistrées."), "{thanks}");
+    assert_eq!(app.respondents("evry").await, 1);
+
+    // Double click, reload, back button + submit, replay: same token, still one response.
+    for _ in 0..3 {
+        let r = app.post_form("/enquete/evry", &answers(&token)).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.headers()["location"], "/enquete/evry/merci");
+    }
+    assert_eq!(app.respondents("evry").await, 1);
+
+    // Another visitor with identical answers is another response.
+    let other = app.survey_token("evry").await;
+    assert_eq!(app.post_form("/enquete/evry", &answers(&other)).await.status(), 303);
+    assert_eq!(app.respondents("evry").await, 2);
+    assert_eq!(app.respondents("palaiseau").await, 0);
+}
+
+#[tokio::test]
+async fn concurrent_double_submit_records_once() {
+    let app = spawn_app().await;
+    let token = app.survey_token("palaiseau").await;
+    let form = answers(&token);
+    let (a, b) = tokio::join!(app.post_form("/enquete/palaiseau", &form), app.post_form("/enquete/palaiseau", &form));
+    assert_eq!((a.status().as_u16(), b.status().as_u16()), (303, 303));
+    assert_eq!(app.respondents("palaiseau").await, 1);
+}
+
+#[tokio::test]
+async fn missing_required_answer_keeps_everything_typed() {
+    let app = spawn_app().await;
+    let token = app.survey_token("etampes").await;
+    let remark = "Très bien 👍 مرحبا\r\nDeuxième ligne";
+    let fields: Vec<(&str, &str)> = answers(&token).into_iter().filter(|(k, _)| *k != "q_satisfaction_globale" && *k != "q_remarque").chain([("q_remarque", remark)]).collect();
+    let r = app.post_form("/enquete/etampes", &fields).await;
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    // Every answer given is still selected, the text is still there.
+    assert_eq!(select(&body, "input#q_amabilite-tout_a_fait[checked]").len(), 1, "{body}");
+    assert_eq!(select(&body, "input#q_demarche-titre_sejour[checked]").len(), 1);
+    assert_eq!(select(&body, "input[type=radio][checked]").len(), 6);
+    let textarea = text_of(&body, "textarea#q_remarque").unwrap();
+    assert!(textarea.contains("Très bien 👍 مرحبا") && textarea.contains("Deuxième ligne"), "{textarea}");
+    // The same token is kept, so the corrected form can be sent.
+    assert_eq!(select(&body, &format!("input[name=token][value='{token}']")).len(), 1);
+    // Error summary at the top, linking to the field; message next to the field.
+    let summary = select(&body, "#resume-erreurs a[href='#q_satisfaction_globale-tres_satisfait']");
+    assert_eq!(summary.len(), 1, "{body}");
+    assert!(select(&body, "#resume-erreurs[hidden]").is_empty());
+    assert!(text_of(&body, "#q_satisfaction_globale-messages").unwrap().contains("Choisissez une réponse."));
+    let title = text_of(&body, "title").unwrap_or_default();
+    assert!(title.starts_with("Erreur"), "{title:?}");
+    assert_eq!(app.respondents("etampes").await, 0);
+
+    // Corrected, it is recorded once.
+    let r = app.post_form("/enquete/etampes", &answers(&token)).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(app.respondents("etampes").await, 1);
+}
+
+#[tokio::test]
+async fn too_long_remark_is_refused_with_its_length() {
+    let app = spawn_app().await;
+    let token = app.survey_token("evry").await;
+    let long = "é".repeat(2001);
+    let fields: Vec<(&str, &str)> = answers(&token).into_iter().filter(|(k, _)| *k != "q_remarque").chain([("q_remarque", long.as_str())]).collect();
+    let r = app.post_form("/enquete/evry", &fields).await;
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(text_of(&body, "#q_remarque-messages").unwrap().contains("2001 caractères"), "{body}");
+    assert_eq!(text_of(&body, "textarea#q_remarque").unwrap().trim(), long, "nothing is truncated");
+    assert_eq!(app.respondents("evry").await, 0);
+}
+
+#[tokio::test]
+async fn forged_token_stores_nothing_and_keeps_answers() {
+    let app = spawn_app().await;
+    let r = app.post_form("/enquete/evry", &answers("0123456789abcdef0123456789abcdef.1700000000.00")).await;
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("Ce formulaire a expiré"), "{body}");
+    assert_eq!(select(&body, "input#q_satisfaction_globale-tres_satisfait[checked]").len(), 1);
+    // A fresh, valid token is in the page.
+    let doc_token = select(&body, "input[name=token]");
+    assert!(!doc_token[0].contains("1700000000"));
+    assert_eq!(app.respondents("evry").await, 0);
+}
+
+#[tokio::test]
+async fn unknown_site_is_404() {
+    let app = spawn_app().await;
+    let (status, body) = app.get("/enquete/marseille").await;
+    assert_eq!(status, 404);
+    assert!(body.contains("Page introuvable"));
+    let r = app.post_form("/enquete/marseille", &answers("x")).await;
+    assert_eq!(r.status(), 404);
+    let (status, _) = app.get("/nulle-part").await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn results_api_gives_shares_with_wilson_intervals_or_null() {
+    let app = spawn_app().await;
+    let json = app.results().await;
+    let sites = json["sites"].as_array().unwrap();
+    assert_eq!(sites.len(), 3);
+    let evry = sites.iter().find(|s| s["slug"] == "evry").unwrap();
+    assert_eq!(evry["name"], "Préfecture d'Évry-Courcouronnes");
+    assert_eq!(evry["target"], 150);
+    assert_eq!(evry["target_met"], false);
+    assert!(evry["share"].is_null() && evry["ci_low"].is_null() && evry["ci_high"].is_null());
+
+    // Two satisfied, one not.
+    for answer in ["tres_satisfait", "plutot_satisfait", "pas_du_tout_satisfait"] {
+        let token = app.survey_token("evry").await;
+        let r = app.post_form("/enquete/evry", &[("token", token.as_str()), ("q_satisfaction_globale", answer)]).await;
+        assert_eq!(r.status(), 303);
+    }
+    let json = app.results().await;
+    let evry = json["sites"].as_array().unwrap().iter().find(|s| s["slug"] == "evry").unwrap().clone();
+    assert_eq!(evry["respondents"], 3);
+    let share = evry["share"].as_f64().unwrap();
+    assert!((share - 2.0 / 3.0).abs() < 1e-9);
+    let (low, high) = (evry["ci_low"].as_f64().unwrap(), evry["ci_high"].as_f64().unwrap());
+    assert!(0.0 <= low && low < share && share < high && high <= 1.0, "{low} {high}");
+}
+
+#[tokio::test]
+async fn cross_site_post_is_refused() {
+    let app = spawn_app().await;
+    let token = app.survey_token("evry").await;
+    let r = app.client.post(format!("{}/enquete/evry", app.base)).header("origin", "https://evil.example").form(&answers(&token)).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(app.respondents("evry").await, 0);
+}
+
+#[tokio::test]
+async fn health_and_security_headers() {
+    let app = spawn_app().await;
+    let r = app.client.get(format!("{}/healthz", app.base)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let r = app.client.get(format!("{}/enquete/evry", app.base)).send().await.unwrap();
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert!(r.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert!(r.headers().get("set-cookie").is_none(), "the anonymous survey sets no cookie");
+}
