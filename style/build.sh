@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds target/style/site.css (the one stylesheet cargo-leptos serves as /pkg/avis.css) from the
-# DSFR parts the pages use plus style/app.css, and copies the two Marianne weights we use.
+# DSFR parts the pages use plus style/app.css, and copies the two Marianne weights and the icons
+# it uses.
 # Render-blocking budget: HTML + CSS <= 60 KB gzipped (see README, "Page weight").
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,6 +31,11 @@ for p in "${parts[@]}"; do
 done
 cat "$here/app.css" >> "$tmp"
 mv "$tmp" "$out/site.css"
+# Icons the bundled CSS refers to (url(../../icons/…)), served from /icons/.
+grep -oE 'icons/[a-z]+/[A-Za-z0-9_-]+\.svg' "$out/site.css" | sort -u | while read -r icon; do
+  mkdir -p "$out/assets/$(dirname "$icon")"
+  cp "$dsfr/$icon" "$out/assets/$icon"
+done
 for f in Marianne-Regular Marianne-Bold; do
   cp "$dsfr/fonts/$f.woff2" "$dsfr/fonts/$f.woff" "$out/assets/fonts/"
 done

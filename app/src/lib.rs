@@ -63,6 +63,8 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=|| view! { <components::NotFound /> }>
                         <Route path=path!("/") view=survey::page::HomePage ssr=SsrMode::Async />
                         <Route path=path!("/enquete/:site") view=survey::page::SurveyPage ssr=SsrMode::Async />
+                        // Where the form posts without JavaScript; a GET there shows the form.
+                        <Route path=path!("/enquete/:site/reponses") view=survey::page::SurveyPage ssr=SsrMode::Async />
                         <Route path=path!("/enquete/:site/merci") view=survey::page::ThanksPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/connexion") view=auth::page::LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/admin") view=dashboard::page::DashboardPage ssr=SsrMode::Async />

@@ -110,7 +110,7 @@ pub fn router(state: AppState, sessions: SqliteSessionStore, secure_cookies: boo
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/v1/results", get(app::survey::http::get_results))
-        .route("/enquete/{site}", post(app::survey::http::post_survey))
+        .route("/enquete/{site}/reponses", post(app::survey::http::post_survey))
         .route("/admin/connexion", post(app::auth::http::post_login))
         .route("/admin/deconnexion", post(app::auth::http::post_logout))
         .route("/srv/{*fn_name}", post(server_fns))

@@ -27,7 +27,7 @@ async fn dashboard_needs_login_and_then_shows_counts() {
 
     // One response at Évry.
     let token = app.survey_token("evry").await;
-    assert_eq!(app.post_form("/enquete/evry", &[("token", token.as_str()), ("q_satisfaction_globale", "plutot_satisfait")]).await.status(), 303);
+    assert_eq!(app.post_form("/enquete/evry/reponses", &[("token", token.as_str()), ("q_satisfaction_globale", "plutot_satisfait")]).await.status(), 303);
 
     let r = app.post_form("/admin/connexion", &[("email", "QUALITE@essonne.gouv.fr"), ("password", ADMIN_PASSWORD)]).await;
     assert_eq!(r.status(), 303);

@@ -49,7 +49,7 @@ async fn post_without_javascript_records_one_response_even_when_replayed() {
     let app = spawn_app().await;
     assert_eq!(app.respondents("evry").await, 0);
     let token = app.survey_token("evry").await;
-    let r = app.post_form("/enquete/evry", &answers(&token)).await;
+    let r = app.post_form("/enquete/evry/reponses", &answers(&token)).await;
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], "/enquete/evry/merci");
     let (status, thanks) = app.get("/enquete/evry/merci").await;
@@ -59,7 +59,7 @@ async fn post_without_javascript_records_one_response_even_when_replayed() {
 
     // Double click, reload, back button + submit, replay: same token, still one response.
     for _ in 0..3 {
-        let r = app.post_form("/enquete/evry", &answers(&token)).await;
+        let r = app.post_form("/enquete/evry/reponses", &answers(&token)).await;
         assert_eq!(r.status(), 303);
         assert_eq!(r.headers()["location"], "/enquete/evry/merci");
     }
@@ -67,7 +67,7 @@ async fn post_without_javascript_records_one_response_even_when_replayed() {
 
     // Another visitor with identical answers is another response.
     let other = app.survey_token("evry").await;
-    assert_eq!(app.post_form("/enquete/evry", &answers(&other)).await.status(), 303);
+    assert_eq!(app.post_form("/enquete/evry/reponses", &answers(&other)).await.status(), 303);
     assert_eq!(app.respondents("evry").await, 2);
     assert_eq!(app.respondents("palaiseau").await, 0);
 }
@@ -77,7 +77,7 @@ async fn concurrent_double_submit_records_once() {
     let app = spawn_app().await;
     let token = app.survey_token("palaiseau").await;
     let form = answers(&token);
-    let (a, b) = tokio::join!(app.post_form("/enquete/palaiseau", &form), app.post_form("/enquete/palaiseau", &form));
+    let (a, b) = tokio::join!(app.post_form("/enquete/palaiseau/reponses", &form), app.post_form("/enquete/palaiseau/reponses", &form));
     assert_eq!((a.status().as_u16(), b.status().as_u16()), (303, 303));
     assert_eq!(app.respondents("palaiseau").await, 1);
 }
@@ -88,7 +88,7 @@ async fn missing_required_answer_keeps_everything_typed() {
     let token = app.survey_token("etampes").await;
     let remark = "Très bien 👍 مرحبا\r\nDeuxième ligne";
     let fields: Vec<(&str, &str)> = answers(&token).into_iter().filter(|(k, _)| *k != "q_satisfaction_globale" && *k != "q_remarque").chain([("q_remarque", remark)]).collect();
-    let r = app.post_form("/enquete/etampes", &fields).await;
+    let r = app.post_form("/enquete/etampes/reponses", &fields).await;
     assert_eq!(r.status(), 422);
     let body = r.text().await.unwrap();
     // Every answer given is still selected, the text is still there.
@@ -109,7 +109,7 @@ async fn missing_required_answer_keeps_everything_typed() {
     assert_eq!(app.respondents("etampes").await, 0);
 
     // Corrected, it is recorded once.
-    let r = app.post_form("/enquete/etampes", &answers(&token)).await;
+    let r = app.post_form("/enquete/etampes/reponses", &answers(&token)).await;
     assert_eq!(r.status(), 303);
     assert_eq!(app.respondents("etampes").await, 1);
 }
@@ -120,7 +120,7 @@ async fn too_long_remark_is_refused_with_its_length() {
     let token = app.survey_token("evry").await;
     let long = "é".repeat(2001);
     let fields: Vec<(&str, &str)> = answers(&token).into_iter().filter(|(k, _)| *k != "q_remarque").chain([("q_remarque", long.as_str())]).collect();
-    let r = app.post_form("/enquete/evry", &fields).await;
+    let r = app.post_form("/enquete/evry/reponses", &fields).await;
     assert_eq!(r.status(), 422);
     let body = r.text().await.unwrap();
     assert!(text_of(&body, "#q_remarque-messages").unwrap().contains("2001 caractères"), "{body}");
@@ -131,7 +131,7 @@ async fn too_long_remark_is_refused_with_its_length() {
 #[tokio::test]
 async fn forged_token_stores_nothing_and_keeps_answers() {
     let app = spawn_app().await;
-    let r = app.post_form("/enquete/evry", &answers("0123456789abcdef0123456789abcdef.1700000000.00")).await;
+    let r = app.post_form("/enquete/evry/reponses", &answers("0123456789abcdef0123456789abcdef.1700000000.00")).await;
     assert_eq!(r.status(), 422);
     let body = r.text().await.unwrap();
     assert!(body.contains("Ce formulaire a expiré"), "{body}");
@@ -148,7 +148,7 @@ async fn unknown_site_is_404() {
     let (status, body) = app.get("/enquete/marseille").await;
     assert_eq!(status, 404);
     assert!(body.contains("Page introuvable"));
-    let r = app.post_form("/enquete/marseille", &answers("x")).await;
+    let r = app.post_form("/enquete/marseille/reponses", &answers("x")).await;
     assert_eq!(r.status(), 404);
     let (status, _) = app.get("/nulle-part").await;
     assert_eq!(status, 404);
@@ -169,7 +169,7 @@ async fn results_api_gives_shares_with_wilson_intervals_or_null() {
     // Two satisfied, one not.
     for answer in ["tres_satisfait", "plutot_satisfait", "pas_du_tout_satisfait"] {
         let token = app.survey_token("evry").await;
-        let r = app.post_form("/enquete/evry", &[("token", token.as_str()), ("q_satisfaction_globale", answer)]).await;
+        let r = app.post_form("/enquete/evry/reponses", &[("token", token.as_str()), ("q_satisfaction_globale", answer)]).await;
         assert_eq!(r.status(), 303);
     }
     let json = app.results().await;
@@ -185,7 +185,7 @@ async fn results_api_gives_shares_with_wilson_intervals_or_null() {
 async fn cross_site_post_is_refused() {
     let app = spawn_app().await;
     let token = app.survey_token("evry").await;
-    let r = app.client.post(format!("{}/enquete/evry", app.base)).header("origin", "https://evil.example").form(&answers(&token)).send().await.unwrap();
+    let r = app.client.post(format!("{}/enquete/evry/reponses", app.base)).header("origin", "https://evil.example").form(&answers(&token)).send().await.unwrap();
     assert_eq!(r.status(), 403);
     assert_eq!(app.respondents("evry").await, 0);
 }

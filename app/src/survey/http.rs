@@ -46,7 +46,7 @@ pub async fn render_page<C: Clone + Send + Sync + 'static>(state: &AppState, par
     response
 }
 
-/// `POST /enquete/{site}`: the survey form posted without JavaScript (Post/Redirect/Get).
+/// `POST /enquete/{site}/reponses`: the survey form posted without JavaScript (Post/Redirect/Get).
 /// Recorded → 303 to `/enquete/{site}/merci`; rejected → the page again (422) with the answers
 /// kept and the errors listed; unknown site → 404.
 pub async fn post_survey(State(state): State<AppState>, Path(site): Path<String>, req: Request) -> Response {

@@ -3,7 +3,7 @@
 //!
 //! Submission works two ways, both ending in [`submit::submit_survey_form`]:
 //! - JavaScript off (or not loaded yet): the `<form method="post">` posts to the page URL
-//!   (`POST /enquete/{site}`, [`http::post_survey`]); success redirects (303) to the thank-you page,
+//!   (`POST /enquete/{site}/reponses`, [`http::post_survey`]); success redirects (303) to the thank-you page,
 //!   a validation error re-renders the page (422) with the answers kept and the errors listed.
 //! - JavaScript on: the hydrated form calls the server function [`api::submit_survey`] and
 //!   navigates without a full reload.

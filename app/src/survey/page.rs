@@ -77,6 +77,24 @@ fn error_message(i18n: leptos_i18n::I18nContext<Locale>, question: &QuestionView
     }
 }
 
+/// Moves the focus to the field an error link points to (the browser alone only scrolls there),
+/// keeping its question in view.
+fn focus_field(ev: leptos::ev::MouseEvent, id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let Some(el) = document().get_element_by_id(id) else { return };
+        ev.prevent_default();
+        if let Some(fieldset) = el.closest("fieldset, .fr-input-group").ok().flatten() {
+            fieldset.scroll_into_view();
+        }
+        if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+            let _ = el.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ev, id);
+}
+
 /// The form itself: a real `<form method="post">` (works without JavaScript); once hydrated it
 /// submits through [`SubmitSurvey`] and moves to the thank-you page without reloading.
 #[component]
@@ -89,14 +107,17 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
     let submit = ServerAction::<SubmitSurvey>::new();
     let summary_ref = NodeRef::<leptos::html::Div>::new();
     let slug = form.site.slug.clone();
-    let action_url = format!("/enquete/{slug}");
+    // Posting to another URL than the page keeps the page in the browser cache, so the back
+    // button shows the same form (same one-time token) instead of a fresh one.
+    let action_url = format!("/enquete/{slug}/reponses");
     let thanks_url = format!("/enquete/{slug}/merci");
     let navigate = use_navigate();
 
     Effect::new(move |_| {
         let Some(result) = submit.value().get() else { return };
         match result {
-            Ok(SubmitOutcome::Recorded { .. }) => navigate(&thanks_url, Default::default()),
+            // Replace the form in the history: "back" leads before the survey, not into a sent form.
+            Ok(SubmitOutcome::Recorded { .. }) => navigate(&thanks_url, leptos_router::NavigateOptions { replace: true, ..Default::default() }),
             Ok(SubmitOutcome::Rejected { errors: e, expired: x, token: t }) => {
                 failed.set(false);
                 errors.set(e);
@@ -183,7 +204,9 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
                                 let q = summary_questions.iter().find(|q| q.key == e.question_key)?.clone();
                                 let href = format!("#{}", q.focus_id());
                                 let text = format!("{} : {}", q.label, error_message(i18n, &q, &e.kind));
-                                Some(view! { <li><a href=href>{text}</a></li> })
+                                let focus_id = q.focus_id();
+                                let on_click = move |ev: leptos::ev::MouseEvent| focus_field(ev, &focus_id);
+                                Some(view! { <li><a href=href on:click=on_click>{text}</a></li> })
                             })
                             .collect_view()
                     }
