@@ -65,8 +65,9 @@ build: tools css
 build-release: tools css
 	cargo leptos build --release
 
+# Same RUSTFLAGS as cargo-leptos' debug builds, so the tests and `build` share compiled dependencies.
 unit:
-	cargo test --workspace
+	RUSTFLAGS="--cfg erase_components" cargo test --workspace
 
 e2e: build npm-e2e chromium
 	cd end2end && E2E_PORT=$(E2E_PORT) npx playwright test
