@@ -9,9 +9,15 @@ use leptos_meta::Title;
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
+    // Page titles read "<page> – <service>".
+    let title_formatter = move |text: String| {
+        let service = t_string!(i18n, common.service_name).to_string();
+        if text.is_empty() { service } else { format!("{text} – {service}") }
+    };
     view! {
+        <Title formatter=title_formatter />
         <div class="fr-skiplinks">
-            <nav class="fr-container" aria-label="Accès rapide">
+            <nav class="fr-container" aria-label=move || t_string!(i18n, common.quick_access).to_string()>
                 <ul class="fr-skiplinks__list">
                     <li>
                         <a class="fr-link" href="#contenu">{t!(i18n, common.skip_to_content)}</a>

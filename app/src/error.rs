@@ -50,3 +50,10 @@ impl AppError {
         }
     }
 }
+
+/// The message of a refused cross-site request (plain HTTP answer, in French).
+#[cfg(feature = "ssr")]
+pub fn cross_site_refused_message() -> String {
+    use crate::i18n::*;
+    td_string!(Locale::fr, common.cross_site_refused).to_string()
+}

@@ -25,7 +25,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -56,7 +56,6 @@ pub fn App() -> impl IntoView {
     view! {
         <I18nContextProvider>
             <Stylesheet id="leptos" href="/pkg/avis.css" />
-            <Title formatter=|text: String| if text.is_empty() { "Avis & Réclamations".to_string() } else { format!("{text} – Avis & Réclamations") } />
             <Router>
                 <components::Layout>
                     // Async: every page is rendered whole on the server, so it reads and works without JavaScript.

@@ -4,7 +4,7 @@
 
 use app::domain::questionnaire::Questionnaire;
 use app::domain::survey_form::SurveyAnswers;
-use app::store::{Channel, DynStore, NewCampaign, NewResponse, StoreError};
+use app::store::{Channel, DynStore, CampaignSettings, NewResponse, StoreError};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Europe::Paris;
 use rand::distributions::{Distribution, WeightedIndex};
@@ -112,7 +112,7 @@ pub async fn seed_demo(store: &DynStore, today: NaiveDate, seed: u64) -> Result<
     let starts_on = today - Duration::days(DEMO_PAST_DAYS);
     let campaign_id = store
         .create_campaign(
-            &NewCampaign {
+            &CampaignSettings {
                 name: "Démonstration – enquête de satisfaction".into(),
                 starts_on,
                 ends_on: today + Duration::days(30),

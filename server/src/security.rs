@@ -26,7 +26,7 @@ pub fn is_cross_site(headers: &HeaderMap) -> bool {
 pub async fn same_origin_guard(req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe && is_cross_site(req.headers()) {
-        return (StatusCode::FORBIDDEN, "Requête refusée : elle ne vient pas de ce site.").into_response();
+        return (StatusCode::FORBIDDEN, app::error::cross_site_refused_message()).into_response();
     }
     next.run(req).await
 }

@@ -3,7 +3,7 @@
 
 use app::auth::password;
 use app::domain::questionnaire::Questionnaire;
-use app::store::{DynStore, NewCampaign, NewUser, Role, StoreError};
+use app::store::{DynStore, CampaignSettings, NewUser, Role, StoreError};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 /// The default questionnaire (French), as data.
@@ -34,7 +34,7 @@ pub async fn ensure_defaults(store: &DynStore, today: NaiveDate, target: i64, no
     };
     store
         .create_campaign(
-            &NewCampaign { name: format!("Enquête de satisfaction {year}"), starts_on, ends_on, target_per_site: target, is_demo: false, questionnaire_version_id: version },
+            &CampaignSettings { name: format!("Enquête de satisfaction {year}"), starts_on, ends_on, target_per_site: target, is_demo: false, questionnaire_version_id: version },
             now,
         )
         .await?;

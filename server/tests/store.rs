@@ -2,7 +2,7 @@
 
 use app::domain::survey_form::SurveyAnswers;
 use app::store::sqlite::SqliteStore;
-use app::store::{Channel, DynStore, InsertOutcome, NewCampaign, NewResponse, NewUser, Role, Store, StoreError};
+use app::store::{Channel, DynStore, InsertOutcome, CampaignSettings, NewResponse, NewUser, Role, Store, StoreError};
 use chrono::{NaiveDate, Utc};
 use std::sync::Arc;
 
@@ -21,7 +21,7 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 async fn campaign(store: &DynStore, name: &str, from: NaiveDate, to: NaiveDate) -> i64 {
     let q = server::seed::default_questionnaire().unwrap();
     let v = store.create_questionnaire("q", &q, Utc::now()).await.unwrap();
-    store.create_campaign(&NewCampaign { name: name.into(), starts_on: from, ends_on: to, target_per_site: 150, is_demo: false, questionnaire_version_id: v }, Utc::now()).await.unwrap()
+    store.create_campaign(&CampaignSettings { name: name.into(), starts_on: from, ends_on: to, target_per_site: 150, is_demo: false, questionnaire_version_id: v }, Utc::now()).await.unwrap()
 }
 
 #[tokio::test]
@@ -59,7 +59,7 @@ async fn a_token_nonce_is_consumed_once_and_tallies_count() {
     let response = |nonce: Option<&str>| NewResponse {
         campaign_id: c,
         site_id: evry.id,
-        questionnaire_version_id: camp.questionnaire_version_id,
+        questionnaire_version_id: camp.settings.questionnaire_version_id,
         channel: Channel::Web,
         language: "fr".into(),
         submitted_at: Utc::now(),
@@ -106,7 +106,7 @@ async fn demo_seeding_fills_an_empty_database_only() {
     let n = server::demo::seed_demo(&s, today, 2021).await.unwrap();
     assert_eq!(n, 380);
     let current = s.current_campaign(today).await.unwrap().unwrap();
-    assert!(current.is_demo, "the demo campaign is the one shown");
+    assert!(current.settings.is_demo, "the demo campaign is the one shown");
     let per_site: Vec<u64> = s.campaign_tallies(current.id).await.unwrap().iter().map(|t| t.respondents).collect();
     assert_eq!(per_site, vec![190, 110, 80]);
     assert!(matches!(server::demo::seed_demo(&s, today, 2021).await, Err(server::demo::DemoError::NotEmpty(380))));

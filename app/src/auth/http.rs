@@ -3,12 +3,17 @@
 use super::api::{LoginEcho, LoginFailure, LoginState};
 use super::password;
 use super::session::USER_ID_KEY;
+use crate::i18n::*;
 use crate::state::AppState;
 use crate::survey::http::{read_form, render_page};
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
+
+fn unavailable() -> Response {
+    (StatusCode::SERVICE_UNAVAILABLE, td_string!(Locale::fr, common.unavailable_title)).into_response()
+}
 
 /// Logs a staff member in: on success a new session id is issued (no fixation) and the browser is
 /// sent to `/admin` (303); on failure the login page comes back (401 or 422) with the e-mail kept
@@ -34,7 +39,7 @@ pub async fn post_login(State(state): State<AppState>, session: Session, req: Re
         Ok(u) => u.filter(|u| u.active),
         Err(e) => {
             tracing::error!(error = %e, "login: store error");
-            return (StatusCode::SERVICE_UNAVAILABLE, "Service momentanément indisponible.").into_response();
+            return unavailable();
         }
     };
     let hash = user.as_ref().map(|u| u.password_hash.clone());
@@ -51,11 +56,11 @@ pub async fn post_login(State(state): State<AppState>, session: Session, req: Re
         Some(user) if ok => {
             if let Err(e) = session.cycle_id().await {
                 tracing::error!(error = %e, "login: session error");
-                return (StatusCode::SERVICE_UNAVAILABLE, "Service momentanément indisponible.").into_response();
+                return unavailable();
             }
             if let Err(e) = session.insert(USER_ID_KEY, user.id).await {
                 tracing::error!(error = %e, "login: session error");
-                return (StatusCode::SERVICE_UNAVAILABLE, "Service momentanément indisponible.").into_response();
+                return unavailable();
             }
             tracing::info!(user_id = user.id, "staff login");
             Redirect::to("/admin").into_response()

@@ -62,7 +62,7 @@ pub async fn load_dashboard() -> Result<Dashboard, AppError> {
     let (campaign, sites) = match results {
         None => (None, Vec::new()),
         Some((c, sites)) => (
-            Some(CampaignView { name: c.name, starts_on: french_date(c.starts_on), ends_on: french_date(c.ends_on), is_demo: c.is_demo }),
+            Some(CampaignView { name: c.settings.name, starts_on: french_date(c.settings.starts_on), ends_on: french_date(c.settings.ends_on), is_demo: c.settings.is_demo }),
             sites
                 .into_iter()
                 .map(|r| SiteDashboard {

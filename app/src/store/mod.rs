@@ -46,30 +46,20 @@ pub struct Site {
     pub kind: String,
 }
 
-/// A survey campaign with the questionnaire version it uses.
+/// A stored survey campaign with the questionnaire version it uses.
 #[derive(Clone, Debug)]
 pub struct Campaign {
     /// Database id.
     pub id: i64,
-    /// Display name.
-    pub name: String,
-    /// First day (Europe/Paris), inclusive.
-    pub starts_on: NaiveDate,
-    /// Last day (Europe/Paris), inclusive.
-    pub ends_on: NaiveDate,
-    /// Respondent target per site (default 150, asked by the users' committee).
-    pub target_per_site: i64,
-    /// Generated demonstration data.
-    pub is_demo: bool,
-    /// Id of the questionnaire version.
-    pub questionnaire_version_id: i64,
+    /// Name, period, target, questionnaire version.
+    pub settings: CampaignSettings,
     /// The questionnaire version's definition.
     pub questionnaire: Questionnaire,
 }
 
-/// What to create when a campaign is added.
+/// A campaign's settings (what is given when a campaign is created).
 #[derive(Clone, Debug)]
-pub struct NewCampaign {
+pub struct CampaignSettings {
     /// Display name.
     pub name: String,
     /// First day (Europe/Paris), inclusive.
@@ -228,7 +218,7 @@ pub trait Store: Send + Sync + 'static {
     async fn create_questionnaire(&self, name: &str, definition: &Questionnaire, now: DateTime<Utc>) -> Result<i64, StoreError>;
 
     /// Adds a campaign; returns its id.
-    async fn create_campaign(&self, campaign: &NewCampaign, now: DateTime<Utc>) -> Result<i64, StoreError>;
+    async fn create_campaign(&self, campaign: &CampaignSettings, now: DateTime<Utc>) -> Result<i64, StoreError>;
 
     /// Number of campaigns.
     async fn count_campaigns(&self) -> Result<u64, StoreError>;

@@ -95,7 +95,7 @@ impl Store for SqliteStore {
         Ok(vid)
     }
 
-    async fn create_campaign(&self, c: &NewCampaign, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    async fn create_campaign(&self, c: &CampaignSettings, now: DateTime<Utc>) -> Result<i64, StoreError> {
         let id = sqlx::query_scalar(
             "INSERT INTO campaigns (name, questionnaire_version_id, starts_on, ends_on, target_per_site, is_demo, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
@@ -134,12 +134,14 @@ impl Store for SqliteStore {
         let definition: String = row.try_get("definition")?;
         Ok(Some(Campaign {
             id: row.try_get("id")?,
-            name: row.try_get("name")?,
-            starts_on: row.try_get("starts_on")?,
-            ends_on: row.try_get("ends_on")?,
-            target_per_site: row.try_get("target_per_site")?,
-            is_demo: row.try_get("is_demo")?,
-            questionnaire_version_id: row.try_get("questionnaire_version_id")?,
+            settings: CampaignSettings {
+                name: row.try_get("name")?,
+                starts_on: row.try_get("starts_on")?,
+                ends_on: row.try_get("ends_on")?,
+                target_per_site: row.try_get("target_per_site")?,
+                is_demo: row.try_get("is_demo")?,
+                questionnaire_version_id: row.try_get("questionnaire_version_id")?,
+            },
             questionnaire: Questionnaire::from_json(&definition).map_err(StoreError::Corrupt)?,
         }))
     }

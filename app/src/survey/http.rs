@@ -4,6 +4,7 @@ use super::api::{SubmitOutcome, SurveyEcho};
 use super::results::current_results;
 use super::submit::submit_survey_form;
 use crate::error::AppError;
+use crate::i18n::*;
 use crate::state::AppState;
 use crate::store::Channel;
 use axum::body::Body;
@@ -25,8 +26,8 @@ pub const MAX_FORM_BYTES: usize = 64 * 1024;
 /// 413 when larger than [`MAX_FORM_BYTES`], 400 when not a form.
 pub async fn read_form(req: Request) -> Result<(http::request::Parts, Vec<(String, String)>), Response> {
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES).await.map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "Formulaire trop volumineux.").into_response())?;
-    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).map_err(|_| (StatusCode::BAD_REQUEST, "Formulaire illisible.").into_response())?;
+    let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES).await.map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, td_string!(Locale::fr, common.form_too_large)).into_response())?;
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).map_err(|_| (StatusCode::BAD_REQUEST, td_string!(Locale::fr, common.form_unreadable)).into_response())?;
     Ok((parts, fields))
 }
 
@@ -118,7 +119,12 @@ pub async fn get_results(State(state): State<AppState>) -> Response {
     match current_results(&state.store, crate::time::paris_day(Utc::now()), "fr").await {
         Ok(None) => Json(ResultsJson { campaign: None, sites: Vec::new() }).into_response(),
         Ok(Some((campaign, sites))) => Json(ResultsJson {
-            campaign: Some(CampaignJson { name: campaign.name, starts_on: campaign.starts_on.to_string(), ends_on: campaign.ends_on.to_string(), demo: campaign.is_demo }),
+            campaign: Some(CampaignJson {
+                name: campaign.settings.name,
+                starts_on: campaign.settings.starts_on.to_string(),
+                ends_on: campaign.settings.ends_on.to_string(),
+                demo: campaign.settings.is_demo,
+            }),
             sites: sites
                 .into_iter()
                 .map(|r| SiteResultJson {
@@ -137,7 +143,7 @@ pub async fn get_results(State(state): State<AppState>) -> Response {
         .into_response(),
         Err(e) => {
             let e = AppError::from(e);
-            (e.status(), Json(serde_json::json!({ "error": "service momentanément indisponible" }))).into_response()
+            (e.status(), Json(serde_json::json!({ "error": td_string!(Locale::fr, common.unavailable_title) }))).into_response()
         }
     }
 }

@@ -166,7 +166,7 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
     let title_site = site_name.clone();
     let page_title = move || {
         let base = t_string!(i18n, survey.page_title, site = title_site.clone()).to_string();
-        if has_problem() { format!("Erreur – {base}") } else { base }
+        if has_problem() { t_string!(i18n, common.error_title_prefix, title = base).to_string() } else { base }
     };
 
     view! {
@@ -203,7 +203,8 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
                             .filter_map(|e| {
                                 let q = summary_questions.iter().find(|q| q.key == e.question_key)?.clone();
                                 let href = format!("#{}", q.focus_id());
-                                let text = format!("{} : {}", q.label, error_message(i18n, &q, &e.kind));
+                                let message = error_message(i18n, &q, &e.kind);
+                                let text = t_string!(i18n, survey.error_link, question = q.label.clone(), message).to_string();
                                 let focus_id = q.focus_id();
                                 let on_click = move |ev: leptos::ev::MouseEvent| focus_field(ev, &focus_id);
                                 Some(view! { <li><a href=href on:click=on_click>{text}</a></li> })

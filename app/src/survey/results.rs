@@ -43,7 +43,7 @@ pub async fn current_results(store: &DynStore, today: NaiveDate, lang: &str) -> 
             let questions: Vec<QuestionStats> =
                 campaign.questionnaire.questions.iter().filter_map(|q| question_stats(q, t.counts.get(&q.key).unwrap_or(&empty), lang)).collect();
             let overall = questions.iter().find(|q| q.key == campaign.questionnaire.overall_satisfaction).and_then(|q| q.satisfied);
-            SiteResults { site: t.site, respondents: t.respondents, target: campaign.target_per_site.max(0) as u64, questions, overall }
+            SiteResults { site: t.site, respondents: t.respondents, target: campaign.settings.target_per_site.max(0) as u64, questions, overall }
         })
         .collect();
     Ok(Some((campaign, sites)))

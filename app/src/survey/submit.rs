@@ -103,7 +103,7 @@ pub async fn submit_survey_form(state: &AppState, site: &str, fields: Vec<(Strin
         .insert_response(&NewResponse {
             campaign_id: campaign.id,
             site_id: s.id,
-            questionnaire_version_id: campaign.questionnaire_version_id,
+            questionnaire_version_id: campaign.settings.questionnaire_version_id,
             channel,
             language: lang.to_string(),
             submitted_at: now,
