@@ -36,6 +36,7 @@ grep -oE 'icons/[a-z]+/[A-Za-z0-9_-]+\.svg' "$out/site.css" | sort -u | while re
   mkdir -p "$out/assets/$(dirname "$icon")"
   cp "$dsfr/$icon" "$out/assets/$icon"
 done
+cp "$dsfr/favicon/favicon.svg" "$dsfr/favicon/favicon.ico" "$out/assets/"
 for f in Marianne-Regular Marianne-Bold; do
   cp "$dsfr/fonts/$f.woff2" "$dsfr/fonts/$f.woff" "$out/assets/fonts/"
 done
