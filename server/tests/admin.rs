@@ -6,6 +6,9 @@ use common::*;
 #[tokio::test]
 async fn dashboard_needs_login_and_then_shows_counts() {
     let app = spawn_app().await;
+    // Any client is sent to the login page, whatever it accepts.
+    let r = app.client.get(format!("{}/admin", app.base)).send().await.unwrap();
+    assert_eq!(r.status(), 303);
     let r = app.client.get(format!("{}/admin", app.base)).header("accept", "text/html").send().await.unwrap();
     let status = r.status();
     let headers = format!("{:?}", r.headers());
