@@ -108,7 +108,8 @@ pub async fn seed_demo(store: &DynStore, today: NaiveDate, seed: u64) -> Result<
         return Err(DemoError::NotEmpty(existing));
     }
     let now = Utc::now();
-    let version = store.create_questionnaire("Enquête de satisfaction de l'accueil (démonstration)", &crate::seed::default_questionnaire()?, now).await?;
+    let questionnaire = crate::seed::default_questionnaire()?;
+    let version = store.create_questionnaire("Enquête de satisfaction de l'accueil (démonstration)", &questionnaire, now).await?;
     let starts_on = today - Duration::days(DEMO_PAST_DAYS);
     let campaign_id = store
         .create_campaign(
@@ -123,7 +124,6 @@ pub async fn seed_demo(store: &DynStore, today: NaiveDate, seed: u64) -> Result<
             now,
         )
         .await?;
-    let questionnaire = crate::seed::default_questionnaire()?;
     let mut rng = StdRng::seed_from_u64(seed);
     let languages = [("fr", 85u32), ("en", 6), ("ar", 5), ("es", 2), ("pt", 2)];
     let language_dist = WeightedIndex::new(languages.iter().map(|l| l.1)).map_err(|e| StoreError::Corrupt(e.to_string()))?;

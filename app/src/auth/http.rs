@@ -23,7 +23,7 @@ pub async fn post_login(State(state): State<AppState>, session: Session, req: Re
         Ok(f) => f,
         Err(r) => return r,
     };
-    let field = |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    let field = |name: &str| crate::domain::survey_form::form_value(&fields, name).unwrap_or_default().to_string();
     let email = field("email").trim().to_string();
     let pass = field("password");
     let fail = |failure, status| {

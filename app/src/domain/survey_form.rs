@@ -40,6 +40,11 @@ pub struct FieldError {
     pub kind: FieldErrorKind,
 }
 
+/// The first value posted under `name` in a form's `name=value` pairs.
+pub fn form_value<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+}
+
 /// Normalises a free text as browsers submit it: CRLF and lone CR become LF, surrounding
 /// whitespace is trimmed. Nothing else changes (accents, Arabic, emoji are kept as typed).
 pub fn normalize_text(raw: &str) -> String {
@@ -56,11 +61,10 @@ pub fn normalize_text(raw: &str) -> String {
 /// # Errors
 /// Every faulty question, in questionnaire order.
 pub fn validate_answers(questionnaire: &Questionnaire, fields: &[(String, String)]) -> Result<SurveyAnswers, Vec<FieldError>> {
-    let value_of = |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
     let mut answers = SurveyAnswers::default();
     let mut errors = Vec::new();
     for q in &questionnaire.questions {
-        let raw = value_of(&field_name(&q.key)).unwrap_or("");
+        let raw = form_value(fields, &field_name(&q.key)).unwrap_or("");
         let error = |kind| FieldError { question_key: q.key.clone(), kind };
         match &q.kind {
             QuestionKind::SingleChoice { options } => {

@@ -70,7 +70,7 @@ pub struct SurveyForm {
 impl SurveyForm {
     /// The value previously submitted for `field`, if any.
     pub fn prefilled(&self, field: &str) -> Option<&str> {
-        self.prefill.iter().find(|(n, _)| n == field).map(|(_, v)| v.as_str())
+        crate::domain::survey_form::form_value(&self.prefill, field)
     }
 }
 

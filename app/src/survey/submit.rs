@@ -3,7 +3,7 @@
 
 use super::api::{QuestionView, SiteLink, SubmitOutcome, SurveyEcho, SurveyForm};
 use crate::domain::questionnaire::{localized, Questionnaire};
-use crate::domain::survey_form::validate_answers;
+use crate::domain::survey_form::{form_value, validate_answers};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{Channel, InsertOutcome, NewResponse};
@@ -83,7 +83,7 @@ pub async fn load_form(site: &str, lang: &str) -> Result<SurveyForm, AppError> {
 pub async fn submit_survey_form(state: &AppState, site: &str, fields: Vec<(String, String)>, channel: Channel, now: DateTime<Utc>) -> Result<SubmitOutcome, AppError> {
     let s = state.store.site_by_slug(site).await?.ok_or(AppError::NotFound)?;
     let campaign = state.store.current_campaign(crate::time::paris_day(now)).await?.ok_or(AppError::NotFound)?;
-    let field = |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()).unwrap_or("");
+    let field = |name: &str| form_value(&fields, name).unwrap_or("");
     let purpose = token_purpose(&s.slug);
     let token = field("token").to_string();
     let lang = supported_language(field("lang"));
