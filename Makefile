@@ -16,7 +16,9 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/style/node_modules/.bin:$(CURDIR)/en
 # Where the end-to-end tests run the server.
 E2E_PORT ?= 3917
 
-.PHONY: run test deps tools npm-style npm-e2e chromium css build build-release unit e2e demo clean
+AIOSMTPD_VERSION = 1.4.6
+
+.PHONY: run test deps test-deps tools npm-style npm-e2e chromium css build build-release unit e2e demo clean
 
 ## make run: build the release and serve on LEPTOS_SITE_ADDR (default 127.0.0.1:3000).
 run: tools npm-style css build-release
@@ -30,7 +32,7 @@ demo: tools npm-style css build-release
 ## make test: unit + integration tests (Rust), then the browser tests (Playwright + Chromium).
 test: deps css unit build e2e
 
-deps: tools npm-style npm-e2e chromium
+deps: tools npm-style npm-e2e chromium test-deps
 
 tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -40,6 +42,13 @@ tools:
 	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
 	  echo "Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
 	  CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force; fi
+
+## make test-deps: Python venv with aiosmtpd, the real SMTP server of the e-mail tests.
+test-deps: .venv/.installed
+.venv/.installed:
+	python3 -m venv .venv
+	.venv/bin/pip install --quiet --disable-pip-version-check aiosmtpd==$(AIOSMTPD_VERSION) atpublic==9.0.0 attrs==26.1.0
+	touch $@
 
 npm-style: style/node_modules/.installed
 style/node_modules/.installed: style/package.json style/package-lock.json
@@ -66,7 +75,7 @@ build-release: tools css
 	cargo leptos build --release
 
 # Same RUSTFLAGS as cargo-leptos' debug builds, so the tests and `build` share compiled dependencies.
-unit:
+unit: test-deps
 	RUSTFLAGS="--cfg erase_components" cargo test --workspace
 
 e2e: build npm-e2e chromium

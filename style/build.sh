@@ -16,6 +16,10 @@ parts=(core/core.main.min.css
        component/form/form.main.min.css
        component/radio/radio.main.min.css
        component/input/input.main.min.css
+       component/select/select.main.min.css
+       component/checkbox/checkbox.main.min.css
+       component/callout/callout.main.min.css
+       component/badge/badge.main.min.css
        component/alert/alert.main.min.css
        component/skiplink/skiplink.main.min.css
        component/logo/logo.main.min.css

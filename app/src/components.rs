@@ -4,6 +4,7 @@ use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Redirect;
 
 /// Skip link, header, the page's `<main id="contenu">`, footer.
 #[component]
@@ -87,6 +88,21 @@ pub fn NotFound() -> impl IntoView {
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     match error {
         AppError::NotFound => view! { <NotFound /> }.into_any(),
+        AppError::Unauthorized => view! { <ToLogin /> }.into_any(),
+        AppError::Forbidden => {
+            #[cfg(feature = "ssr")]
+            if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+                resp.set_status(http::StatusCode::FORBIDDEN);
+            }
+            let i18n = use_i18n();
+            view! {
+                <div class="fr-alert fr-alert--error" role="alert">
+                    <h2 class="fr-alert__title">{t!(i18n, common.forbidden_title)}</h2>
+                    <p>{t!(i18n, common.forbidden_text)}</p>
+                </div>
+            }
+            .into_any()
+        }
         _ => {
             #[cfg(feature = "ssr")]
             if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
@@ -101,6 +117,24 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
             }
             .into_any()
         }
+    }
+}
+
+/// Sends a visitor who is not logged in to the login page: a 303 for any client on the server
+/// (not only for those that accept HTML), a client-side redirect once hydrated, and a plain link.
+#[component]
+pub fn ToLogin() -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(http::StatusCode::SEE_OTHER);
+        resp.insert_header(http::header::LOCATION, http::HeaderValue::from_static("/admin/connexion"));
+    }
+    view! {
+        <Redirect path="/admin/connexion" />
+        <p>
+            <a class="fr-link" href="/admin/connexion">{t!(i18n, login.title)}</a>
+        </p>
     }
 }
 

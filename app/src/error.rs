@@ -14,6 +14,9 @@ pub enum AppError {
     /// The user is not logged in, or not allowed (401).
     #[error("unauthorized")]
     Unauthorized,
+    /// Logged in, but this role may not do this (403).
+    #[error("forbidden")]
+    Forbidden,
     /// The database is unreachable: the service is momentarily unavailable (503).
     #[error("service unavailable")]
     Unavailable,
@@ -45,6 +48,7 @@ impl AppError {
         match self {
             AppError::NotFound => http::StatusCode::NOT_FOUND,
             AppError::Unauthorized => http::StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => http::StatusCode::FORBIDDEN,
             AppError::Unavailable => http::StatusCode::SERVICE_UNAVAILABLE,
             AppError::ServerFn(_) => http::StatusCode::INTERNAL_SERVER_ERROR,
         }

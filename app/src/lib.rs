@@ -8,12 +8,16 @@
 #![recursion_limit = "256"]
 
 pub mod auth;
+pub mod complaints;
 pub mod components;
 pub mod dashboard;
 pub mod domain;
 pub mod error;
+pub mod form;
 pub mod survey;
 
+#[cfg(feature = "ssr")]
+pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
@@ -66,8 +70,23 @@ pub fn App() -> impl IntoView {
                         // Where the form posts without JavaScript; a GET there shows the form.
                         <Route path=path!("/enquete/:site/reponses") view=survey::page::SurveyPage ssr=SsrMode::Async />
                         <Route path=path!("/enquete/:site/merci") view=survey::page::ThanksPage ssr=SsrMode::Async />
+                        <Route path=path!("/reclamation") view=complaints::page::ComplaintPage ssr=SsrMode::Async />
+                        <Route path=path!("/reclamation/envoi") view=complaints::page::ComplaintPage ssr=SsrMode::Async />
+                        <Route path=path!("/reclamation/enregistree/:reference") view=complaints::page::FiledPage ssr=SsrMode::Async />
+                        <Route path=path!("/reclamation/:site") view=complaints::page::ComplaintPage ssr=SsrMode::Async />
+                        <Route path=path!("/suivi") view=complaints::page::TrackingPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/connexion") view=auth::page::LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/admin") view=dashboard::page::DashboardPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/reclamations") view=complaints::staff::page::ComplaintListPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/reclamations/nouvelle") view=complaints::staff::page::EntryPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/reclamations/saisie") view=complaints::staff::page::EntryPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/reclamations/:id") view=complaints::staff::page::ComplaintDetailPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/reclamations/:id/courrier") view=complaints::staff::page::LetterPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/courriers-types") view=complaints::staff::templates::TemplatesPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/courriers-types/nouveau") view=complaints::staff::templates::TemplateFormPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/courriers-types/enregistrer") view=complaints::staff::templates::TemplateFormPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/courriers-types/:id") view=complaints::staff::templates::TemplateFormPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/envois") view=complaints::staff::templates::OutboxPage ssr=SsrMode::Async />
                     </Routes>
                 </components::Layout>
             </Router>

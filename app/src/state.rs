@@ -3,6 +3,7 @@
 
 use crate::store::DynStore;
 use crate::survey::token::FormTokens;
+use crate::domain::calendar::WorkingCalendar;
 use leptos::config::LeptosOptions;
 
 /// Everything a request handler needs. Cheap to clone (shared handles).
@@ -14,6 +15,19 @@ pub struct AppState {
     pub tokens: FormTokens,
     /// Leptos options (site root, output name), for rendering pages from plain handlers.
     pub leptos_options: LeptosOptions,
+    /// Deadline rules of the complaint box.
+    pub complaints: ComplaintSettings,
+}
+
+/// Deadline rules of the complaint box (from the configuration).
+#[derive(Clone, Debug)]
+pub struct ComplaintSettings {
+    /// Working days allowed for a reply (Services Publics+ engagement 4; default 15).
+    pub reply_days: u32,
+    /// Public holidays of the working-day count.
+    pub calendar: WorkingCalendar,
+    /// Whether an SMTP server is configured (otherwise e-mail waits in the outbox).
+    pub smtp_configured: bool,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -1,6 +1,8 @@
 //! Configuration from environment variables, with defaults that run on a developer's machine.
 //! Every variable is listed in the README ("Configuration").
 
+use app::domain::calendar::WorkingCalendar;
+use app::domain::deadline::DEFAULT_REPLY_WORKING_DAYS;
 use leptos::config::LeptosOptions;
 
 /// Default database: an SQLite file under `data/`, created if missing.
@@ -37,6 +39,35 @@ pub struct Config {
     /// `SURVEY_TARGET`: respondent target per site of the campaign seeded on first start
     /// (default 150, the users' committee's request).
     pub default_target: i64,
+    /// `REPLY_DEADLINE_DAYS`: working days allowed for the reply to a complaint, counted from the
+    /// day after receipt (default 15, Services Publics+ engagement 4). Fixed on each complaint
+    /// when it is filed.
+    pub reply_days: u32,
+    /// `HOLIDAYS`: the public-holiday calendar of the working-day count: `france` (default) or
+    /// `alsace-moselle`, then extra `YYYY-MM-DD` dates, comma-separated.
+    pub calendar: WorkingCalendar,
+    /// `SMTP_URL` (e.g. `smtp://relais.interieur.gouv.fr:25`, `smtps://user:pass@host`): where
+    /// queued e-mail goes. Unset: e-mail stays queued in the outbox (visible to staff) and nothing
+    /// is sent.
+    pub smtp_url: Option<String>,
+    /// `MAIL_FROM`: sender of outgoing e-mail (default
+    /// `Préfecture de l'Essonne <ne-pas-repondre@essonne.gouv.fr>`).
+    pub mail_from: String,
+    /// `OUTBOX_POLL_SECONDS`: how often the sender looks for due e-mail (default 10 s).
+    pub outbox_poll: std::time::Duration,
+}
+
+/// Default sender of outgoing e-mail.
+pub const DEFAULT_MAIL_FROM: &str = "Préfecture de l'Essonne <ne-pas-repondre@essonne.gouv.fr>";
+
+fn positive(name: &'static str, value: Option<String>, default: u64) -> Result<u64, ConfigError> {
+    match value {
+        None => Ok(default),
+        Some(v) => match v.trim().parse::<u64>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(ConfigError::Invalid { name, message: format!("expected a positive whole number, got {v:?}") }),
+        },
+    }
 }
 
 fn var(name: &str) -> Option<String> {
@@ -66,19 +97,22 @@ impl Config {
         if std::env::var("LEPTOS_SITE_ROOT").is_err() && &*leptos_options.site_root == "." {
             leptos_options.site_root = "target/site".into();
         }
-        let default_target = match var("SURVEY_TARGET") {
-            None => 150,
-            Some(v) => match v.trim().parse::<i64>() {
-                Ok(n) if n > 0 => n,
-                _ => return Err(ConfigError::Invalid { name: "SURVEY_TARGET", message: format!("expected a positive whole number, got {v:?}") }),
-            },
-        };
+        let default_target = positive("SURVEY_TARGET", var("SURVEY_TARGET"), 150)? as i64;
+        let reply_days = positive("REPLY_DEADLINE_DAYS", var("REPLY_DEADLINE_DAYS"), u64::from(DEFAULT_REPLY_WORKING_DAYS))?;
+        let reply_days = u32::try_from(reply_days).ok().filter(|d| *d <= 365).ok_or(ConfigError::Invalid { name: "REPLY_DEADLINE_DAYS", message: "at most 365".into() })?;
+        let calendar = WorkingCalendar::parse(&var("HOLIDAYS").unwrap_or_default()).map_err(|e| ConfigError::Invalid { name: "HOLIDAYS", message: e.to_string() })?;
+        let outbox_poll = std::time::Duration::from_secs(positive("OUTBOX_POLL_SECONDS", var("OUTBOX_POLL_SECONDS"), 10)?);
         Ok(Self {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
             leptos_options,
             secure_cookies: var("COOKIE_SECURE").map(|v| parse_bool("COOKIE_SECURE", &v)).transpose()?.unwrap_or(false),
             bootstrap_admin: var("ADMIN_EMAIL").zip(var("ADMIN_PASSWORD")),
             default_target,
+            reply_days,
+            calendar,
+            smtp_url: var("SMTP_URL"),
+            mail_from: var("MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.to_string()),
+            outbox_poll,
         })
     }
 }

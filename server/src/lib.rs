@@ -6,7 +6,7 @@ pub mod demo;
 pub mod security;
 pub mod seed;
 
-use app::state::AppState;
+use app::state::{AppState, ComplaintSettings};
 use app::store::sqlite::SqliteStore;
 use app::store::{DynStore, StoreError};
 use app::survey::token::FormTokens;
@@ -39,6 +39,9 @@ pub enum StartError {
     /// The bootstrap admin cannot be created.
     #[error("admin account: {0}")]
     Admin(#[from] seed::CreateUserError),
+    /// The SMTP settings do not parse.
+    #[error("e-mail: {0}")]
+    Mail(#[from] app::mail::MailError),
     /// The listening socket cannot be opened.
     #[error("network: {0}")]
     Io(#[from] std::io::Error),
@@ -78,7 +81,8 @@ pub async fn prepare(config: &Config) -> Result<(AppState, SqliteSessionStore), 
         seed::ensure_admin(&db.store, email, password).await?;
     }
     let key = db.store.secret("form_tokens").await?;
-    let state = AppState { store: db.store, tokens: FormTokens::new(&key), leptos_options: config.leptos_options.clone() };
+    let complaints = ComplaintSettings { reply_days: config.reply_days, calendar: config.calendar.clone(), smtp_configured: config.smtp_url.is_some() };
+    let state = AppState { store: db.store, tokens: FormTokens::new(&key), leptos_options: config.leptos_options.clone(), complaints };
     Ok((state, db.sessions))
 }
 
@@ -111,6 +115,12 @@ pub fn router(state: AppState, sessions: SqliteSessionStore, secure_cookies: boo
         .route("/healthz", get(healthz))
         .route("/api/v1/results", get(app::survey::http::get_results))
         .route("/enquete/{site}/reponses", post(app::survey::http::post_survey))
+        .route("/reclamation/envoi", post(app::complaints::http::post_complaint))
+        .route("/suivi", post(app::complaints::http::post_tracking))
+        .route("/admin/reclamations/saisie", post(app::complaints::staff::http::post_entry))
+        .route("/admin/reclamations/{id}/statut", post(app::complaints::staff::http::post_status))
+        .route("/admin/reclamations/{id}/reponse", post(app::complaints::staff::http::post_reply))
+        .route("/admin/courriers-types/enregistrer", post(app::complaints::staff::http::post_template))
         .route("/admin/connexion", post(app::auth::http::post_login))
         .route("/admin/deconnexion", post(app::auth::http::post_logout))
         .route("/srv/{*fn_name}", post(server_fns))
@@ -151,10 +161,24 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> Result<
         let sessions = sessions.clone();
         tokio::spawn(async move { sessions.continuously_delete_expired(tokio::time::Duration::from_secs(600)).await })
     };
+    // E-mail: one sender per server; rows are leased, so several servers can run one each.
+    let sender = match &config.smtp_url {
+        Some(url) => {
+            let mailer = app::mail::SmtpMailer::new(&app::mail::MailConfig { smtp_url: url.clone(), from: config.mail_from.clone() })?;
+            Some(tokio::spawn(app::mail::run_sender(state.store.clone(), mailer, config.outbox_poll)))
+        }
+        None => {
+            tracing::warn!("SMTP_URL is not set: e-mail stays in the outbox");
+            None
+        }
+    };
     let app = router(state, sessions, config.secure_cookies);
     tracing::info!("listening on http://{}", listener.local_addr()?);
     let result = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await;
     deletion.abort();
+    if let Some(sender) = sender {
+        sender.abort();
+    }
     Ok(result?)
 }
 

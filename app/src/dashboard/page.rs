@@ -3,11 +3,9 @@
 use super::api::{load_dashboard, SiteDashboard};
 use crate::components::{ErrorNotice, Loading};
 use crate::domain::stats::QuestionStats;
-use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
 /// The dashboard; sends visitors who are not logged in to the login page.
 #[component]
@@ -40,29 +38,10 @@ pub fn DashboardPage() -> impl IntoView {
                         <p class="fr-text--sm">{t!(i18n, dashboard.no_opinion_note)}</p>
                         {d.sites.into_iter().map(|s| view! { <SiteBlock site=s /> }).collect_view()}
                     }.into_any(),
-                    Err(AppError::Unauthorized) => view! { <ToLogin /> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                 }
             })}
         </Suspense>
-    }
-}
-
-/// Sends a visitor who is not logged in to the login page: a 303 for any client on the server
-/// (not only for those that accept HTML), a client-side redirect once hydrated, and a plain link.
-#[component]
-fn ToLogin() -> impl IntoView {
-    let i18n = use_i18n();
-    #[cfg(feature = "ssr")]
-    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
-        resp.set_status(http::StatusCode::SEE_OTHER);
-        resp.insert_header(http::header::LOCATION, http::HeaderValue::from_static("/admin/connexion"));
-    }
-    view! {
-        <Redirect path="/admin/connexion" />
-        <p>
-            <a class="fr-link" href="/admin/connexion">{t!(i18n, login.title)}</a>
-        </p>
     }
 }
 

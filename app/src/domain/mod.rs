@@ -1,6 +1,11 @@
 //! Pure domain code: types, validation and statistics. No I/O here, so everything is unit-tested
 //! directly and compiled into both the server and the browser bundle.
 
+pub mod calendar;
+pub mod complaint;
+pub mod deadline;
 pub mod questionnaire;
+pub mod reference;
 pub mod stats;
 pub mod survey_form;
+pub mod template;

@@ -29,6 +29,19 @@ pub enum FieldErrorKind {
         /// Number of characters received.
         actual: usize,
     },
+    /// Not an e-mail address.
+    InvalidEmail,
+    /// Not a postal code.
+    InvalidPostalCode,
+    /// Not a date (`YYYY-MM-DD`).
+    InvalidDate,
+    /// A date after today (Europe/Paris).
+    DateInFuture,
+    /// A date more than `max_days` calendar days ago.
+    DateTooOld {
+        /// Largest accepted age, in calendar days.
+        max_days: i64,
+    },
 }
 
 /// An error attached to one question of the form.

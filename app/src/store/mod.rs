@@ -4,7 +4,10 @@
 //!
 //! All timestamps are UTC; campaign dates are Europe/Paris calendar days.
 
+pub mod complaints;
 pub mod sqlite;
+
+pub use complaints::*;
 
 use crate::domain::questionnaire::Questionnaire;
 use crate::domain::survey_form::SurveyAnswers;
@@ -201,7 +204,7 @@ pub struct NewUser {
 
 /// The storage interface. Every implementation passes the same conformance tests.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: ComplaintStore + Send + Sync + 'static {
     /// Runs this backend's migrations (idempotent).
     async fn migrate(&self) -> Result<(), StoreError>;
 

@@ -15,9 +15,12 @@ use axum::Json;
 use chrono::Utc;
 use serde::Serialize;
 
-/// Largest accepted form body: 2,000 characters of text at up to 4 bytes each, percent-encoded,
-/// plus the closed answers, with room to spare.
-pub const MAX_FORM_BYTES: usize = 64 * 1024;
+/// Largest accepted form body, for every form. The largest form is an agent's reply (10,000
+/// characters); a 4-byte UTF-8 character (emoji, some CJK) percent-encodes to 12 bytes, so
+/// 10,000 of them take 120,000 bytes; the complaint form at its maximum (message 5,000, address
+/// 500, name 200, e-mail 254 characters) takes ≈ 72,000. Room to spare, still small enough to
+/// refuse abusive bodies early.
+pub const MAX_FORM_BYTES: usize = 256 * 1024;
 
 /// Reads an `application/x-www-form-urlencoded` body into `name=value` pairs; returns the request
 /// parts (to render a page in answer) and the pairs.

@@ -69,11 +69,7 @@ fn error_message(i18n: leptos_i18n::I18nContext<Locale>, question: &QuestionView
     match kind {
         FieldErrorKind::Required if question.options.is_empty() => t_string!(i18n, survey.error_required_text).to_string(),
         FieldErrorKind::Required => t_string!(i18n, survey.error_required).to_string(),
-        FieldErrorKind::UnknownOption => t_string!(i18n, survey.error_unknown_option).to_string(),
-        FieldErrorKind::TooLong { max, actual } => {
-            let (max, actual) = (*max, *actual);
-            t_string!(i18n, survey.error_too_long, max, actual).to_string()
-        }
+        other => crate::form::error_text(i18n, other, !question.options.is_empty()),
     }
 }
 

@@ -58,6 +58,18 @@ impl FormTokens {
         format!("{nonce}.{issued}.{tag}")
     }
 
+    /// A short signature of `value` for `purpose` (hex, 32 characters), e.g. so that the
+    /// confirmation page of a filed complaint cannot be opened for another reference.
+    pub fn sign(&self, purpose: &str, value: &str) -> String {
+        hex::encode(&self.mac(purpose, value, 0).finalize().into_bytes()[..16])
+    }
+
+    /// Whether `signature` is [`FormTokens::sign`] of `value` for `purpose` (constant time).
+    pub fn check_signature(&self, purpose: &str, value: &str, signature: &str) -> bool {
+        let Ok(tag) = hex::decode(signature.trim()) else { return false };
+        tag.len() == 16 && self.mac(purpose, value, 0).verify_truncated_left(&tag).is_ok()
+    }
+
     /// Checks `token` for `purpose` at `now`; returns its nonce (the key to consume).
     ///
     /// # Errors
@@ -95,6 +107,16 @@ mod tests {
         assert_eq!(nonce.len(), 32);
         assert_eq!(t.verify("survey:palaiseau", &token, now), Err(TokenError::BadSignature));
         assert_ne!(t.issue("survey:evry", now), token, "two visitors get two tokens");
+    }
+
+    #[test]
+    fn signatures_bind_purpose_and_value() {
+        let t = FormTokens::new(&[7u8; 32]);
+        let sig = t.sign("filed", "REC-2026-000001");
+        assert!(t.check_signature("filed", "REC-2026-000001", &sig));
+        assert!(!t.check_signature("filed", "REC-2026-000002", &sig));
+        assert!(!t.check_signature("other", "REC-2026-000001", &sig));
+        assert!(!t.check_signature("filed", "REC-2026-000001", "zz"));
     }
 
     #[test]

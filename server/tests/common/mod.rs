@@ -22,8 +22,20 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+/// Options of a test server.
+#[derive(Clone, Debug, Default)]
+pub struct TestOptions {
+    /// `SMTP_URL` (none: e-mail stays in the outbox).
+    pub smtp_url: Option<String>,
+}
+
 /// Starts the server on a random port with a fresh database.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(TestOptions::default()).await
+}
+
+/// Starts the server on a random port with a fresh database and these options.
+pub async fn spawn_app_with(options: TestOptions) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let database_url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -35,6 +47,11 @@ pub async fn spawn_app() -> TestApp {
         secure_cookies: false,
         bootstrap_admin: Some((ADMIN_EMAIL.into(), ADMIN_PASSWORD.into())),
         default_target: 150,
+        reply_days: 15,
+        calendar: app::domain::calendar::WorkingCalendar::france(),
+        smtp_url: options.smtp_url.clone(),
+        mail_from: server::config::DEFAULT_MAIL_FROM.to_string(),
+        outbox_poll: Duration::from_millis(200),
     };
     tokio::spawn(async move {
         if let Err(e) = server::serve(config, listener).await {

@@ -1,6 +1,8 @@
 //! The embedded SQLite implementation of [`Store`] (the default: a file under `data/`).
 //! WAL journal, foreign keys on, a busy timeout so concurrent writers wait instead of failing.
 
+mod complaints;
+
 use super::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::Row;
@@ -41,7 +43,7 @@ impl SqliteStore {
     }
 }
 
-fn site_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Site, sqlx::Error> {
+pub(crate) fn site_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Site, sqlx::Error> {
     Ok(Site { id: row.try_get("id")?, slug: row.try_get("slug")?, name: row.try_get("name")?, kind: row.try_get("kind")? })
 }
 

@@ -1,0 +1,53 @@
+//! Plain HTTP routes of the complaint box's public side (JavaScript-off forms).
+
+use super::api::{ComplaintEcho, TrackingEcho};
+use super::filing::{file, filed_link, track, Filing};
+use crate::domain::complaint::ComplaintChannel;
+use crate::state::AppState;
+use crate::survey::http::{read_form, render_page};
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+
+/// `POST /reclamation/envoi`: files a complaint from the online form. Filed (or filed before
+/// with the same token) → 303 to the confirmation with the reference; rejected → the form again
+/// (422) with everything typed kept and the errors listed.
+pub async fn post_complaint(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, values) = match read_form(req).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match file(&state, values, ComplaintChannel::Web, None, Utc::now()).await {
+        Ok(Filing::Filed { reference: Some(reference), email_sent }) => Redirect::to(&filed_link(&state, &reference, email_sent)).into_response(),
+        Ok(Filing::Filed { reference: None, .. }) => Redirect::to("/suivi").into_response(),
+        Ok(Filing::Rejected { state: form_state, token }) => render_page(&state, parts, ComplaintEcho { state: form_state, token }, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(e) => {
+            let status = e.status();
+            render_page(&state, parts, (), status).await
+        }
+    }
+}
+
+/// `POST /suivi`: looks a complaint up by reference and e-mail or postal code; answers with the
+/// page (200 when found, 404 when not, 422 when a field is missing). Read-only.
+pub async fn post_tracking(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, values) = match read_form(req).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match track(&state, &values).await {
+        Ok(view) => {
+            let status = match &view.outcome {
+                Some(super::api::TrackingOutcome::Found(_)) => StatusCode::OK,
+                Some(super::api::TrackingOutcome::NotFound) => StatusCode::NOT_FOUND,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            render_page(&state, parts, TrackingEcho(view), status).await
+        }
+        Err(e) => {
+            let status = e.status();
+            render_page(&state, parts, (), status).await
+        }
+    }
+}

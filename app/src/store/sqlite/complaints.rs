@@ -1,0 +1,425 @@
+//! [`ComplaintStore`] on SQLite.
+
+use super::SqliteStore;
+use crate::domain::complaint::{ComplaintChannel, ComplaintKind, ComplaintStatus, Procedure, ReplyMode};
+use crate::domain::reference::format_reference;
+use crate::store::complaints::*;
+use crate::store::StoreError;
+use async_trait::async_trait;
+use chrono::{DateTime, Datelike, Duration, Utc};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+const COMPLAINT_COLUMNS: &str = "c.id, c.reference, c.kind, c.procedure, c.channel, c.message, c.reply_mode, c.requester_name, c.email,
+    c.postal_address, c.postal_code, c.language, c.received_on, c.reply_days, c.status, c.acknowledged_on, c.replied_on,
+    c.reply_subject, c.reply_text, c.dismissal_reason, c.created_at, c.updated_at, s.id AS site_id, s.slug, s.name, s.kind AS site_kind, s.address";
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("unknown {what} {value:?}"))
+}
+
+fn parsed<T>(row: &SqliteRow, column: &str, parse: fn(&str) -> Option<T>) -> Result<T, StoreError> {
+    let v: String = row.try_get(column)?;
+    parse(&v).ok_or_else(|| corrupt(column, &v))
+}
+
+fn complaint_from_row(row: &SqliteRow) -> Result<Complaint, StoreError> {
+    let reply_days: i64 = row.try_get("reply_days")?;
+    Ok(Complaint {
+        id: row.try_get("id")?,
+        reference: row.try_get("reference")?,
+        kind: parsed(row, "kind", ComplaintKind::parse)?,
+        site: crate::store::Site { id: row.try_get("site_id")?, slug: row.try_get("slug")?, name: row.try_get("name")?, kind: row.try_get("site_kind")? },
+        site_address: row.try_get("address")?,
+        procedure: parsed(row, "procedure", Procedure::parse)?,
+        channel: parsed(row, "channel", ComplaintChannel::parse)?,
+        message: row.try_get("message")?,
+        reply_mode: parsed(row, "reply_mode", ReplyMode::parse)?,
+        requester_name: row.try_get("requester_name")?,
+        email: row.try_get("email")?,
+        postal_address: row.try_get("postal_address")?,
+        postal_code: row.try_get("postal_code")?,
+        language: row.try_get("language")?,
+        received_on: row.try_get("received_on")?,
+        reply_days: u32::try_from(reply_days).map_err(|_| corrupt("reply_days", &reply_days.to_string()))?,
+        status: parsed(row, "status", ComplaintStatus::parse)?,
+        acknowledged_on: row.try_get("acknowledged_on")?,
+        replied_on: row.try_get("replied_on")?,
+        reply_subject: row.try_get("reply_subject")?,
+        reply_text: row.try_get("reply_text")?,
+        dismissal_reason: row.try_get("dismissal_reason")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+fn template_from_row(row: &SqliteRow) -> Result<ReplyTemplate, StoreError> {
+    let kind: Option<String> = row.try_get("kind")?;
+    let procedure: Option<String> = row.try_get("procedure")?;
+    Ok(ReplyTemplate {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        kind: kind.map(|k| ComplaintKind::parse(&k).ok_or_else(|| corrupt("template kind", &k))).transpose()?,
+        procedure: procedure.map(|p| Procedure::parse(&p).ok_or_else(|| corrupt("template procedure", &p))).transpose()?,
+        subject: row.try_get("subject")?,
+        body: row.try_get("body")?,
+        active: row.try_get("active")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+const OUTBOX_COLUMNS: &str = "id, to_address, subject, body, complaint_id, state, attempts, next_attempt_at, last_error, created_at, sent_at";
+
+fn email_from_row(row: &SqliteRow) -> Result<OutboxEmail, StoreError> {
+    let state: String = row.try_get("state")?;
+    let attempts: i64 = row.try_get("attempts")?;
+    Ok(OutboxEmail {
+        id: row.try_get("id")?,
+        to_address: row.try_get("to_address")?,
+        subject: row.try_get("subject")?,
+        body: row.try_get("body")?,
+        state: match state.as_str() {
+            "pending" => OutboxState::Pending,
+            "sent" => OutboxState::Sent,
+            other => return Err(corrupt("outbox state", other)),
+        },
+        attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+        next_attempt_at: row.try_get("next_attempt_at")?,
+        last_error: row.try_get("last_error")?,
+        created_at: row.try_get("created_at")?,
+        sent_at: row.try_get("sent_at")?,
+        complaint_id: row.try_get("complaint_id")?,
+    })
+}
+
+/// Adds `AND c.site_id IN (…)` for an agent's scope (an empty scope matches nothing).
+fn push_scope(q: &mut QueryBuilder<'_, Sqlite>, scope: &SiteScope) {
+    if let SiteScope::Sites(ids) = scope {
+        if ids.is_empty() {
+            q.push(" AND 0");
+        } else {
+            q.push(" AND c.site_id IN (");
+            let mut list = q.separated(", ");
+            for id in ids {
+                list.push_bind(*id);
+            }
+            q.push(")");
+        }
+    }
+}
+
+async fn insert_email(tx: &mut sqlx::SqliteConnection, email: &NewEmail, complaint_id: Option<i64>, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar("INSERT INTO outbox (to_address, subject, body, complaint_id, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")
+        .bind(&email.to)
+        .bind(&email.subject)
+        .bind(&email.body)
+        .bind(complaint_id)
+        .bind(now)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?)
+}
+
+#[async_trait]
+impl ComplaintStore for SqliteStore {
+    async fn file_complaint(&self, c: &NewComplaint) -> Result<FileOutcome, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if let Some(nonce) = &c.token_nonce {
+            let claimed = sqlx::query("INSERT INTO used_form_tokens (nonce, used_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING").bind(nonce).bind(c.created_at).execute(&mut *tx).await?;
+            if claimed.rows_affected() == 0 {
+                tx.rollback().await?;
+                let reference = sqlx::query_scalar("SELECT c.reference FROM used_form_tokens t JOIN complaints c ON c.id = t.complaint_id WHERE t.nonce = ?")
+                    .bind(nonce)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                return Ok(FileOutcome::AlreadyFiled { reference });
+            }
+        }
+        let prefix = c.kind.reference_prefix();
+        let year = c.received_on.year();
+        let number: i64 = sqlx::query_scalar(
+            "INSERT INTO reference_counters (prefix, year, last_number) VALUES (?, ?, 1)
+             ON CONFLICT (prefix, year) DO UPDATE SET last_number = last_number + 1 RETURNING last_number",
+        )
+        .bind(prefix)
+        .bind(year)
+        .fetch_one(&mut *tx)
+        .await?;
+        let reference = format_reference(prefix, year, number);
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO complaints (reference, kind, site_id, procedure, channel, message, reply_mode, requester_name, email, postal_address,
+               postal_code, language, received_on, reply_days, status, acknowledged_on, created_at, created_by, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&reference)
+        .bind(c.kind.as_str())
+        .bind(c.site_id)
+        .bind(c.procedure.as_str())
+        .bind(c.channel.as_str())
+        .bind(&c.message)
+        .bind(c.reply_mode.as_str())
+        .bind(&c.requester_name)
+        .bind(&c.email)
+        .bind(&c.postal_address)
+        .bind(&c.postal_code)
+        .bind(&c.language)
+        .bind(c.received_on)
+        .bind(i64::from(c.reply_days))
+        .bind(c.status.as_str())
+        .bind(c.acknowledged_on)
+        .bind(c.created_at)
+        .bind(c.created_by)
+        .bind(c.created_at)
+        .fetch_one(&mut *tx)
+        .await?;
+        let action = if c.created_by.is_some() { "saisie" } else { "depot" };
+        sqlx::query("INSERT INTO complaint_events (complaint_id, at, user_id, action, to_status) VALUES (?, ?, ?, ?, 'recue')")
+            .bind(id)
+            .bind(c.created_at)
+            .bind(c.created_by)
+            .bind(action)
+            .execute(&mut *tx)
+            .await?;
+        if c.status != ComplaintStatus::Recue {
+            sqlx::query("INSERT INTO complaint_events (complaint_id, at, user_id, action, from_status, to_status) VALUES (?, ?, ?, 'accuse', 'recue', ?)")
+                .bind(id)
+                .bind(c.created_at)
+                .bind(c.created_by)
+                .bind(c.status.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(ack) = &c.acknowledgement {
+            let email = ack.with_reference(&reference);
+            insert_email(&mut tx, &email, Some(id), c.created_at).await?;
+        }
+        if let Some(nonce) = &c.token_nonce {
+            sqlx::query("UPDATE used_form_tokens SET complaint_id = ? WHERE nonce = ?").bind(id).bind(nonce).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(FileOutcome::Filed { id, reference })
+    }
+
+    async fn complaint_by_reference(&self, reference: &str) -> Result<Option<Complaint>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COMPLAINT_COLUMNS} FROM complaints c JOIN sites s ON s.id = c.site_id WHERE c.reference = ?"))
+            .bind(reference)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(complaint_from_row).transpose()
+    }
+
+    async fn complaint(&self, id: i64, scope: &SiteScope) -> Result<Option<Complaint>, StoreError> {
+        let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {COMPLAINT_COLUMNS} FROM complaints c JOIN sites s ON s.id = c.site_id WHERE c.id = "));
+        q.push_bind(id);
+        push_scope(&mut q, scope);
+        let row = q.build().fetch_optional(&self.pool).await?;
+        row.as_ref().map(complaint_from_row).transpose()
+    }
+
+    async fn list_complaints(&self, scope: &SiteScope, f: &ComplaintFilter, limit: u32) -> Result<Vec<Complaint>, StoreError> {
+        let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {COMPLAINT_COLUMNS} FROM complaints c JOIN sites s ON s.id = c.site_id WHERE 1"));
+        push_scope(&mut q, scope);
+        if let Some(site) = f.site_id {
+            q.push(" AND c.site_id = ").push_bind(site);
+        }
+        if let Some(status) = f.status {
+            q.push(" AND c.status = ").push_bind(status.as_str());
+        }
+        if let Some(kind) = f.kind {
+            q.push(" AND c.kind = ").push_bind(kind.as_str());
+        }
+        if let Some(channel) = f.channel {
+            q.push(" AND c.channel = ").push_bind(channel.as_str());
+        }
+        if let Some(procedure) = f.procedure {
+            q.push(" AND c.procedure = ").push_bind(procedure.as_str());
+        }
+        if f.open_only {
+            q.push(" AND c.status IN ('recue', 'accuse_envoye', 'en_cours')");
+        }
+        q.push(" ORDER BY c.received_on DESC, c.id DESC LIMIT ").push_bind(i64::from(limit));
+        let rows = q.build().fetch_all(&self.pool).await?;
+        rows.iter().map(complaint_from_row).collect()
+    }
+
+    async fn complaint_events(&self, complaint_id: i64) -> Result<Vec<ComplaintEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT e.at, u.display_name, e.action, e.from_status, e.to_status, e.detail
+             FROM complaint_events e LEFT JOIN users u ON u.id = e.user_id WHERE e.complaint_id = ? ORDER BY e.id",
+        )
+        .bind(complaint_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let status = |row: &SqliteRow, col: &str| -> Result<Option<ComplaintStatus>, StoreError> {
+            let v: Option<String> = row.try_get(col)?;
+            v.map(|v| ComplaintStatus::parse(&v).ok_or_else(|| corrupt(col, &v))).transpose()
+        };
+        rows.iter()
+            .map(|row| {
+                Ok(ComplaintEvent {
+                    at: row.try_get("at")?,
+                    user_name: row.try_get("display_name")?,
+                    action: row.try_get("action")?,
+                    from_status: status(row, "from_status")?,
+                    to_status: status(row, "to_status")?,
+                    detail: row.try_get("detail")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn change_complaint(&self, ch: &ComplaintChange, scope: &SiteScope) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut q = QueryBuilder::<Sqlite>::new("UPDATE complaints SET status = ");
+        q.push_bind(ch.new_status.as_str());
+        q.push(", updated_at = ").push_bind(ch.at);
+        q.push(", acknowledged_on = COALESCE(acknowledged_on, ").push_bind(ch.acknowledged_on).push(")");
+        if let Some(day) = ch.replied_on {
+            q.push(", replied_on = ").push_bind(day);
+        }
+        if let Some(subject) = &ch.reply_subject {
+            q.push(", reply_subject = ").push_bind(subject);
+        }
+        if let Some(text) = &ch.reply_text {
+            q.push(", reply_text = ").push_bind(text);
+        }
+        if let Some(reason) = &ch.dismissal_reason {
+            q.push(", dismissal_reason = ").push_bind(reason);
+        }
+        q.push(" WHERE id = ").push_bind(ch.complaint_id);
+        q.push(" AND status = ").push_bind(ch.expected_status.as_str());
+        // The scope check uses the same alias as the queries.
+        q.push(" AND id IN (SELECT c.id FROM complaints c WHERE 1");
+        push_scope(&mut q, scope);
+        q.push(")");
+        let updated = q.build().execute(&mut *tx).await?;
+        if updated.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        sqlx::query("INSERT INTO complaint_events (complaint_id, at, user_id, action, from_status, to_status, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .bind(ch.complaint_id)
+            .bind(ch.at)
+            .bind(ch.user_id)
+            .bind(&ch.action)
+            .bind(ch.expected_status.as_str())
+            .bind(ch.new_status.as_str())
+            .bind(&ch.detail)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(email) = &ch.email {
+            insert_email(&mut tx, email, Some(ch.complaint_id), ch.at).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn list_templates(&self, include_inactive: bool) -> Result<Vec<ReplyTemplate>, StoreError> {
+        let rows = sqlx::query("SELECT id, name, kind, procedure, subject, body, active, updated_at FROM reply_templates WHERE active = 1 OR ? ORDER BY name COLLATE NOCASE, id")
+            .bind(include_inactive)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(template_from_row).collect()
+    }
+
+    async fn template(&self, id: i64) -> Result<Option<ReplyTemplate>, StoreError> {
+        let row = sqlx::query("SELECT id, name, kind, procedure, subject, body, active, updated_at FROM reply_templates WHERE id = ?").bind(id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(template_from_row).transpose()
+    }
+
+    async fn save_template(&self, id: Option<i64>, t: &TemplateInput, user_id: i64, now: DateTime<Utc>) -> Result<i64, StoreError> {
+        let kind = t.kind.map(ComplaintKind::as_str);
+        let procedure = t.procedure.map(Procedure::as_str);
+        let result = match id {
+            None => {
+                sqlx::query_scalar("INSERT INTO reply_templates (name, kind, procedure, subject, body, active, created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")
+                    .bind(&t.name)
+                    .bind(kind)
+                    .bind(procedure)
+                    .bind(&t.subject)
+                    .bind(&t.body)
+                    .bind(t.active)
+                    .bind(now)
+                    .bind(now)
+                    .bind(user_id)
+                    .fetch_one(&self.pool)
+                    .await
+            }
+            Some(id) => {
+                sqlx::query_scalar("UPDATE reply_templates SET name = ?, kind = ?, procedure = ?, subject = ?, body = ?, active = ?, updated_at = ?, updated_by = ? WHERE id = ? RETURNING id")
+                    .bind(&t.name)
+                    .bind(kind)
+                    .bind(procedure)
+                    .bind(&t.subject)
+                    .bind(&t.body)
+                    .bind(t.active)
+                    .bind(now)
+                    .bind(user_id)
+                    .bind(id)
+                    .fetch_one(&self.pool)
+                    .await
+            }
+        };
+        match result {
+            Ok(id) => Ok(id),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::Conflict(format!("template {}", t.name))),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn user_site_ids(&self, user_id: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT site_id FROM user_sites WHERE user_id = ? ORDER BY site_id").bind(user_id).fetch_all(&self.pool).await?)
+    }
+
+    async fn set_user_sites(&self, user_id: i64, site_ids: &[i64]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM user_sites WHERE user_id = ?").bind(user_id).execute(&mut *tx).await?;
+        for site in site_ids {
+            sqlx::query("INSERT INTO user_sites (user_id, site_id) VALUES (?, ?) ON CONFLICT DO NOTHING").bind(user_id).bind(site).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn enqueue_email(&self, email: &NewEmail, complaint_id: Option<i64>, now: DateTime<Utc>) -> Result<i64, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        insert_email(&mut conn, email, complaint_id, now).await
+    }
+
+    async fn claim_outbox(&self, now: DateTime<Utc>, lease: Duration, limit: u32) -> Result<Vec<OutboxEmail>, StoreError> {
+        // One statement: rows are taken and leased atomically (SQLite serialises writers).
+        let rows = sqlx::query(&format!(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?
+             WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND julianday(next_attempt_at) <= julianday(?) ORDER BY next_attempt_at, id LIMIT ?)
+             RETURNING {OUTBOX_COLUMNS}"
+        ))
+        .bind(now + lease)
+        .bind(now)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut emails = rows.iter().map(email_from_row).collect::<Result<Vec<_>, _>>()?;
+        emails.sort_by_key(|e| e.id);
+        Ok(emails)
+    }
+
+    async fn outbox_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL WHERE id = ?").bind(now).bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn outbox_failed(&self, id: i64, error: &str, next_attempt_at: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ? AND state = 'pending'").bind(error).bind(next_attempt_at).bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn list_outbox(&self, limit: u32) -> Result<Vec<OutboxEmail>, StoreError> {
+        let rows = sqlx::query(&format!("SELECT {OUTBOX_COLUMNS} FROM outbox ORDER BY state = 'sent', id DESC LIMIT ?")).bind(i64::from(limit)).fetch_all(&self.pool).await?;
+        rows.iter().map(email_from_row).collect()
+    }
+
+    async fn complaint_emails(&self, complaint_id: i64) -> Result<Vec<OutboxEmail>, StoreError> {
+        let rows = sqlx::query(&format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE complaint_id = ? ORDER BY id")).bind(complaint_id).fetch_all(&self.pool).await?;
+        rows.iter().map(email_from_row).collect()
+    }
+}
