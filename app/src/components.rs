@@ -46,6 +46,15 @@ pub fn Layout(children: Children) -> impl IntoView {
                     </div>
                 </div>
             </div>
+            <div class="fr-container">
+                <nav class="main-nav" aria-label=move || t_string!(i18n, common.nav_label).to_string()>
+                    <ul>
+                        <li><a href="/">{t!(i18n, common.nav_survey)}</a></li>
+                        <li><a href="/reclamation">{t!(i18n, common.nav_complaint)}</a></li>
+                        <li><a href="/suivi">{t!(i18n, common.nav_tracking)}</a></li>
+                    </ul>
+                </nav>
+            </div>
         </header>
         <main id="contenu" tabindex="-1" class="fr-container fr-py-4w">
             {children()}

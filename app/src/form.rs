@@ -98,10 +98,12 @@ pub fn ErrorSummary(state: FormState, fields: Vec<SummaryField>) -> impl IntoVie
     .into_any()
 }
 
-/// The label's "(facultatif)" mark for optional fields.
-fn optional_mark(required: bool) -> impl IntoView {
+/// The label's mark: "(facultatif)" for optional fields, "(selon la réponse choisie)" for
+/// fields required only by another answer (their hint says when).
+fn optional_mark(required: bool, conditional: bool) -> impl IntoView {
     let i18n = use_i18n();
-    (!required).then(|| view! { " " <span class="optional-mark">"(" {t!(i18n, form.optional)} ")"</span> })
+    let text = if conditional { t_string!(i18n, form.conditional) } else { t_string!(i18n, form.optional) };
+    (!required || conditional).then(|| view! { " " <span class="optional-mark">"(" {text} ")"</span> })
 }
 
 /// The message area of a field (always present, so screen readers announce changes).
@@ -128,6 +130,9 @@ pub fn TextInput(
     /// Required (otherwise marked "facultatif").
     #[prop(default = true)]
     required: bool,
+    /// Required only with some other answer (marked so; the hint says when).
+    #[prop(optional)]
+    conditional: bool,
     /// `type` attribute.
     #[prop(default = "text")]
     input_type: &'static str,
@@ -146,7 +151,7 @@ pub fn TextInput(
         <div class=if invalid { "fr-input-group fr-input-group--error" } else { "fr-input-group" }>
             <label class="fr-label" for=name>
                 {label}
-                {optional_mark(required)}
+                {optional_mark(required, conditional)}
                 {hint.map(|h| view! { <span class="fr-hint-text" id=hint_id.clone()>{h}</span> })}
             </label>
             <input
@@ -180,6 +185,9 @@ pub fn TextArea(
     /// Required (otherwise marked "facultatif").
     #[prop(default = true)]
     required: bool,
+    /// Required only with some other answer (marked so; the hint says when).
+    #[prop(optional)]
+    conditional: bool,
     /// Largest length, in characters.
     maxlength: usize,
     /// Visible rows.
@@ -194,7 +202,7 @@ pub fn TextArea(
         <div class=if invalid { "fr-input-group fr-input-group--error" } else { "fr-input-group" }>
             <label class="fr-label" for=name>
                 {label}
-                {optional_mark(required)}
+                {optional_mark(required, conditional)}
                 <span class="fr-hint-text" id=hint_id.clone()>
                     {hint.unwrap_or_default()} " " {t!(i18n, form.chars_max, max = move || maxlength)}
                 </span>
@@ -297,7 +305,7 @@ pub fn Select(
     let selected = state.value(name);
     view! {
         <div class=if invalid { "fr-select-group fr-select-group--error" } else { "fr-select-group" }>
-            <label class="fr-label" for=name>{label}{optional_mark(required)}</label>
+            <label class="fr-label" for=name>{label}{optional_mark(required, false)}</label>
             <select class="fr-select" id=name name=name aria-describedby=messages_id.clone() aria-invalid=invalid.then_some("true")>
                 <option value="" selected=selected.is_empty()>{t!(i18n, form.choose)}</option>
                 {options

@@ -81,6 +81,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/reclamations/nouvelle") view=complaints::staff::page::EntryPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/reclamations/saisie") view=complaints::staff::page::EntryPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/reclamations/:id") view=complaints::staff::page::ComplaintDetailPage ssr=SsrMode::Async />
+                        // Where the status and reply forms post; a rejected form is shown there again.
+                        <Route path=path!("/admin/reclamations/:id/statut") view=complaints::staff::page::ComplaintDetailPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/reclamations/:id/reponse") view=complaints::staff::page::ComplaintDetailPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/reclamations/:id/courrier") view=complaints::staff::page::LetterPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/courriers-types") view=complaints::staff::templates::TemplatesPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/courriers-types/nouveau") view=complaints::staff::templates::TemplateFormPage ssr=SsrMode::Async />

@@ -96,7 +96,21 @@ pub enum MailError {
     /// 4xx/5xx reply (lettre's error as text).
     #[error("SMTP error: {0}")]
     Transport(String),
+    /// The SMTP server refused the message for good (a 5xx reply: unknown mailbox, policy…).
+    #[error("refused by the SMTP server: {0}")]
+    Rejected(String),
 }
+
+impl MailError {
+    /// Whether retrying cannot help: a bad recipient, a message that cannot be built, or a
+    /// permanent (5xx) SMTP refusal.
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, MailError::BadRecipient(_) | MailError::Build(_) | MailError::Rejected(_))
+    }
+}
+
+/// Attempts before a message is given up (≈ 1 day with [`retry_delay`]'s schedule).
+pub const MAX_ATTEMPTS: u32 = 30;
 
 /// `Auto-Submitted: auto-generated` (RFC 3834): tells auto-responders not to answer.
 #[derive(Clone, Debug)]
@@ -214,6 +228,7 @@ impl SmtpMailer {
         let message = build_message(&self.from, to, subject, body)?;
         match tokio::time::timeout(SEND_DEADLINE, self.transport.send(message)).await {
             Ok(Ok(_response)) => Ok(()),
+            Ok(Err(e)) if e.is_permanent() => Err(MailError::Rejected(e.to_string())),
             Ok(Err(e)) => Err(MailError::Transport(e.to_string())),
             Err(_) => Err(MailError::Transport(format!("no answer within {} s", SEND_DEADLINE.as_secs()))),
         }
@@ -234,7 +249,8 @@ pub fn retry_delay(attempts: u32) -> chrono::Duration {
 pub struct DeliveryReport {
     /// Messages accepted by the SMTP server and marked sent.
     pub sent: u32,
-    /// Messages whose attempt failed; they stay pending with a later next attempt.
+    /// Messages whose attempt failed: pending with a later next attempt, or given up (state
+    /// failed) when the refusal is permanent or after [`MAX_ATTEMPTS`].
     pub failed: u32,
 }
 
@@ -255,6 +271,12 @@ pub async fn deliver_due(store: &DynStore, mailer: &SmtpMailer, now: DateTime<Ut
                 store.outbox_sent(email.id, now).await?;
                 report.sent += 1;
                 tracing::info!(outbox_id = email.id, attempts = email.attempts, "e-mail sent");
+            }
+            Err(e) if e.is_permanent() || email.attempts >= MAX_ATTEMPTS => {
+                let text = truncate_chars(&e.to_string(), MAX_ERROR_CHARS);
+                store.outbox_abandoned(email.id, &text).await?;
+                report.failed += 1;
+                tracing::error!(outbox_id = email.id, attempts = email.attempts, error = %redact_addresses(&text), "e-mail given up");
             }
             Err(e) => {
                 let next = now + retry_delay(email.attempts);
@@ -343,80 +365,44 @@ mod tests {
         "Préfecture de l'Essonne <ne-pas-repondre@essonne.gouv.fr>".parse().expect("from")
     }
 
-    /// The formatted message as text, split into (header lines, body).
-    fn formatted(message: &Message) -> (String, String) {
-        let raw = String::from_utf8(message.formatted()).expect("formatted message is ASCII/UTF-8");
-        let (head, body) = raw.split_once("\r\n\r\n").expect("header/body separator");
-        (head.to_owned(), body.to_owned())
-    }
-
-    /// Value of the first header `name` (unfolded), if any.
-    fn header(head: &str, name: &str) -> Option<String> {
-        let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ");
-        let prefix = format!("{}:", name.to_ascii_lowercase());
-        unfolded.split("\r\n").find(|l| l.to_ascii_lowercase().starts_with(&prefix)).map(|l| l[prefix.len()..].trim().to_owned())
-    }
-
-    /// Decodes a body in the transfer encoding lettre chose (dropping the CRLF that lettre
-    /// always writes after a single part's body).
-    fn decode_body(head: &str, body: &str) -> String {
-        let body = body.strip_suffix("\r\n").unwrap_or(body);
-        let cte = header(head, "Content-Transfer-Encoding").unwrap_or_else(|| "7bit".into()).to_ascii_lowercase();
-        let bytes = match cte.as_str() {
-            "base64" => base64_decode(body),
-            "quoted-printable" => qp_decode(body),
-            _ => body.as_bytes().to_vec(),
-        };
-        String::from_utf8(bytes).expect("UTF-8 body")
-    }
-
-    fn base64_decode(text: &str) -> Vec<u8> {
-        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut out = Vec::new();
-        let (mut acc, mut bits) = (0u32, 0u32);
-        for c in text.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=') {
-            let v = ALPHABET.iter().position(|a| *a == c).expect("base64 char") as u32;
-            acc = (acc << 6) | v;
-            bits += 6;
-            if bits >= 8 {
-                bits -= 8;
-                out.push((acc >> bits) as u8);
-                acc &= (1 << bits) - 1;
-            }
+    /// The formatted message, without the CRLF that lettre always writes after a single part's
+    /// body (it is not part of the text sent).
+    fn formatted(message: &Message) -> Vec<u8> {
+        let mut raw = message.formatted();
+        if raw.ends_with(b"\r\n") {
+            raw.truncate(raw.len() - 2);
         }
-        out
+        raw
     }
 
-    fn qp_decode(text: &str) -> Vec<u8> {
-        let bytes = text.as_bytes();
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'=' {
-                if bytes[i + 1..].starts_with(b"\r\n") {
-                    i += 3; // soft line break
-                } else {
-                    let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).expect("hex");
-                    out.push(u8::from_str_radix(hex, 16).expect("qp escape"));
-                    i += 3;
-                }
-            } else {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-        out
+    /// A formatted message parsed by mail-parser (decoded headers and body).
+    fn parse(raw: &[u8]) -> mail_parser::Message<'_> {
+        mail_parser::MessageParser::default().parse(raw).expect("a parsable message")
+    }
+
+    /// The header block exactly as lettre wrote it (CRLF line endings, without the blank line
+    /// that ends it), for the checks on the raw header lines.
+    fn raw_head<'a>(parsed: &'a mail_parser::Message<'_>) -> &'a str {
+        let head = &parsed.raw_message()[..parsed.root_part().offset_body as usize];
+        std::str::from_utf8(head).expect("UTF-8 header block").trim_end_matches("\r\n")
+    }
+
+    /// Value of the first header `name` as written (undecoded, unfolded by mail-parser), trimmed.
+    fn raw_header<'a>(parsed: &'a mail_parser::Message<'_>, name: &str) -> Option<&'a str> {
+        parsed.headers_raw().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim())
     }
 
     #[test]
     fn crlf_in_subject_cannot_add_headers() {
         let message = build_message(&from(), "usager@example.fr", "Bonjour\r\nBcc: x@evil.example", "Corps").expect("message");
-        let (head, _) = formatted(&message);
+        let raw = formatted(&message);
+        let parsed = parse(&raw);
+        let head = raw_head(&parsed);
         let lines: Vec<&str> = head.split("\r\n").collect();
         assert!(!lines.iter().any(|l| l.to_ascii_lowercase().starts_with("bcc:")), "{head}");
         assert_eq!(lines.iter().filter(|l| l.to_ascii_lowercase().starts_with("to:")).count(), 1, "{head}");
-        assert_eq!(header(&head, "To").as_deref(), Some("usager@example.fr"));
-        assert_eq!(header(&head, "Subject").as_deref(), Some("Bonjour Bcc: x@evil.example"));
+        assert_eq!(raw_header(&parsed, "To"), Some("usager@example.fr"));
+        assert_eq!(parsed.subject(), Some("Bonjour Bcc: x@evil.example"));
         assert_eq!(message.envelope().to().len(), 1);
         assert_eq!(message.envelope().to()[0].to_string(), "usager@example.fr");
     }
@@ -456,9 +442,12 @@ mod tests {
         assert_eq!(capped.chars().count(), MAX_SUBJECT_CHARS);
         assert!(subject.starts_with(&capped));
         // Non-ASCII subject goes out RFC 2047-encoded, so the header block is pure ASCII.
-        let (head, _) = formatted(&message);
+        let raw = formatted(&message);
+        let parsed = parse(&raw);
+        let head = raw_head(&parsed);
         assert!(head.is_ascii(), "{head}");
-        assert!(header(&head, "Subject").expect("subject").starts_with("=?utf-8?"), "{head}");
+        assert!(raw_header(&parsed, "Subject").expect("subject").starts_with("=?utf-8?"), "{head}");
+        assert_eq!(parsed.subject(), Some(capped.as_str()));
         assert_eq!(sanitize_subject(&"a".repeat(1000)).len(), MAX_SUBJECT_CHARS);
         assert_eq!(sanitize_subject(&format!("{} b", "a".repeat(199))), "a".repeat(199));
     }
@@ -467,22 +456,26 @@ mod tests {
     fn unicode_body_round_trips() {
         let body = "Bonjour,\nمرحبا بكم في المحافظة 🙂🇫🇷\r\nÇa marche : « oui ».\n";
         let message = build_message(&from(), "a@b.fr", "Réponse à votre réclamation", body).expect("message");
-        let (head, encoded) = formatted(&message);
+        let raw = formatted(&message);
+        let parsed = parse(&raw);
+        let head = raw_head(&parsed);
         assert!(head.is_ascii(), "{head}");
-        assert_eq!(header(&head, "Content-Type").as_deref(), Some("text/plain; charset=utf-8"));
-        assert_eq!(header(&head, "Auto-Submitted").as_deref(), Some("auto-generated"));
-        assert!(header(&head, "Message-ID").is_some());
-        assert!(header(&head, "Date").is_some());
-        assert!(header(&head, "From").expect("from").ends_with("<ne-pas-repondre@essonne.gouv.fr>"));
-        assert_eq!(decode_body(&head, &encoded), body.replace("\r\n", "\n").replace('\n', "\r\n"));
+        assert_eq!(raw_header(&parsed, "Content-Type"), Some("text/plain; charset=utf-8"));
+        assert_eq!(raw_header(&parsed, "Auto-Submitted"), Some("auto-generated"));
+        assert!(parsed.message_id().is_some(), "{head}");
+        assert!(parsed.date().is_some(), "{head}");
+        let from = parsed.from().and_then(|f| f.first()).expect("from");
+        assert_eq!(from.address(), Some("ne-pas-repondre@essonne.gouv.fr"));
+        assert_eq!(from.name(), Some("Préfecture de l'Essonne"));
+        assert_eq!(parsed.body_text(0).as_deref(), Some(body.replace("\r\n", "\n").replace('\n', "\r\n").as_str()));
     }
 
     #[test]
     fn french_body_round_trips() {
         let body = "Votre réclamation n° 42 a été reçue.\nCordialement.";
         let message = build_message(&from(), "a@b.fr", "Accusé de réception", body).expect("message");
-        let (head, encoded) = formatted(&message);
-        assert_eq!(decode_body(&head, &encoded), body.replace('\n', "\r\n"));
+        let raw = formatted(&message);
+        assert_eq!(parse(&raw).body_text(0).as_deref(), Some(body.replace('\n', "\r\n").as_str()));
     }
 
     #[test]

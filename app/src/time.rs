@@ -29,6 +29,28 @@ mod tests {
     }
 
     #[test]
+    fn a_reply_at_23_30_paris_time_on_the_due_day_is_on_time() {
+        use crate::domain::calendar::WorkingCalendar;
+        use crate::domain::deadline::{reply_due, reply_state, DeadlineState};
+        let cal = WorkingCalendar::france();
+        let received = NaiveDate::from_ymd_opt(2025, 4, 25).unwrap();
+        let due = reply_due(&cal, received, 10);
+        assert_eq!(due, NaiveDate::from_ymd_opt(2025, 5, 13).unwrap());
+        // 23:30 in Paris on Tuesday 13 May 2025 (summer time) is 21:30 UTC: still the due day.
+        let late_evening = paris_day(Utc.with_ymd_and_hms(2025, 5, 13, 21, 30, 0).unwrap());
+        assert_eq!(reply_state(&cal, received, due, Some(late_evening), late_evening), DeadlineState::Done { took: 10 });
+        // 00:30 in Paris on the 14th (22:30 UTC on the 13th) is one working day late.
+        let after_midnight = paris_day(Utc.with_ymd_and_hms(2025, 5, 13, 22, 30, 0).unwrap());
+        assert_eq!(reply_state(&cal, received, due, Some(after_midnight), after_midnight), DeadlineState::DoneLate { took: 11, by: 1 });
+        // In winter (UTC+1): 23:30 Paris on Friday 16 January 2026 is 22:30 UTC.
+        let received = NaiveDate::from_ymd_opt(2025, 12, 24).unwrap();
+        let due = reply_due(&cal, received, 15);
+        assert_eq!(due, NaiveDate::from_ymd_opt(2026, 1, 16).unwrap());
+        let done = paris_day(Utc.with_ymd_and_hms(2026, 1, 16, 22, 30, 0).unwrap());
+        assert!(matches!(reply_state(&cal, received, due, Some(done), done), DeadlineState::Done { .. }));
+    }
+
+    #[test]
     fn french_date_format() {
         assert_eq!(french_date(NaiveDate::from_ymd_opt(2025, 5, 13).unwrap()), "13/05/2025");
     }

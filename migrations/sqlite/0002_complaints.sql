@@ -84,14 +84,15 @@ CREATE TABLE reply_templates (
 );
 
 -- Outgoing e-mail. A background sender claims due rows (pushing next_attempt_at forward as a
--- lease), sends them over SMTP and marks them sent, or records the error and the next attempt.
+-- lease), sends them over SMTP and marks them sent, or records the error and the next attempt;
+-- a permanent refusal (5xx, bad address) or too many attempts marks it failed (kept, visible).
 CREATE TABLE outbox (
     id              INTEGER PRIMARY KEY,
     to_address      TEXT    NOT NULL,
     subject         TEXT    NOT NULL,
     body            TEXT    NOT NULL,
     complaint_id    INTEGER REFERENCES complaints (id) ON DELETE SET NULL,
-    state           TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent')),
+    state           TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'failed')),
     attempts        INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TEXT    NOT NULL,
     last_error      TEXT,

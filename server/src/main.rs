@@ -36,8 +36,13 @@ enum Command {
         /// Role.
         #[arg(long, value_enum, default_value = "agent")]
         role: RoleArg,
+        /// A site an agent works for (slug: evry, palaiseau, etampes); repeat for several.
+        /// Required for an agent, who sees only these sites' complaints.
+        #[arg(long = "site")]
+        sites: Vec<String>,
     },
-    /// Fill an empty database with a demonstration campaign (380 responses over the three sites).
+    /// Fill an empty database with a demonstration campaign (380 responses over the three sites)
+    /// and 24 demonstration complaints and suggestions.
     SeedDemo {
         /// Random seed (same seed, same data).
         #[arg(long, default_value_t = 2021)]
@@ -71,7 +76,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
             server::serve(config, listener).await.map_err(|e| e.to_string())
         }
-        Command::CreateUser { email, name, role } => {
+        Command::CreateUser { email, name, role, sites } => {
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password).map_err(|e| e.to_string())?;
             let password = password.lines().next().unwrap_or("").to_string();
@@ -81,14 +86,16 @@ async fn run(cli: Cli) -> Result<(), String> {
                 RoleArg::Qualite => Role::Qualite,
                 RoleArg::Agent => Role::Agent,
             };
-            let id = server::seed::create_user(&state.store, &email, &name, &password, role).await.map_err(|e| e.to_string())?;
-            println!("compte créé (id {id}) : {email} ({})", role.as_str());
+            let id = server::seed::create_staff(&state.store, &email, &name, &password, role, &sites).await.map_err(|e| e.to_string())?;
+            println!("compte créé (id {id}) : {email} ({}{})", role.as_str(), if sites.is_empty() { String::new() } else { format!(", sites : {}", sites.join(", ")) });
             Ok(())
         }
         Command::SeedDemo { seed } => {
             let (state, _) = server::prepare(&config).await.map_err(|e| e.to_string())?;
             let n = server::demo::seed_demo(&state.store, app::time::paris_day(chrono::Utc::now()), seed).await.map_err(|e| e.to_string())?;
-            println!("{n} réponses de démonstration créées.");
+            let today = app::time::paris_day(chrono::Utc::now());
+            let c = server::demo::seed_demo_complaints(&state.store, today, config.reply_days, seed).await.map_err(|e| e.to_string())?;
+            println!("{n} réponses et {c} réclamations ou suggestions de démonstration créées.");
             Ok(())
         }
     }

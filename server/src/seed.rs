@@ -54,6 +54,12 @@ pub enum CreateUserError {
     /// Database error or duplicate e-mail.
     #[error("{0}")]
     Store(#[from] StoreError),
+    /// A site slug given for an agent does not exist.
+    #[error("site inconnu : {0} (sites : evry, palaiseau, etampes)")]
+    UnknownSite(String),
+    /// An agent must work for at least one site.
+    #[error("un agent doit être rattaché à au moins un site (--site evry, --site palaiseau…)")]
+    AgentWithoutSite,
 }
 
 /// Creates a staff account after checking the e-mail and the password policy; the password is
@@ -75,6 +81,29 @@ pub async fn create_user(store: &DynStore, email: &str, display_name: &str, pass
 
 /// Creates the bootstrap admin (`ADMIN_EMAIL`/`ADMIN_PASSWORD`) when no active admin exists.
 ///
+/// Creates an account like [`create_user`] and, for an agent, attaches it to the sites `slugs`
+/// (quality staff and admins see every site; slugs given for them are ignored). The slugs are
+/// checked before anything is written.
+///
+/// # Errors
+/// [`CreateUserError::UnknownSite`], [`CreateUserError::AgentWithoutSite`], or those of
+/// [`create_user`].
+pub async fn create_staff(store: &DynStore, email: &str, display_name: &str, password: &str, role: Role, slugs: &[String]) -> Result<i64, CreateUserError> {
+    let mut site_ids = Vec::new();
+    for slug in slugs {
+        let site = store.site_by_slug(slug.trim()).await?.ok_or_else(|| CreateUserError::UnknownSite(slug.clone()))?;
+        site_ids.push(site.id);
+    }
+    if role == Role::Agent && site_ids.is_empty() {
+        return Err(CreateUserError::AgentWithoutSite);
+    }
+    let id = create_user(store, email, display_name, password, role).await?;
+    if role == Role::Agent {
+        store.set_user_sites(id, &site_ids).await?;
+    }
+    Ok(id)
+}
+
 /// # Errors
 /// [`CreateUserError`].
 pub async fn ensure_admin(store: &DynStore, email: &str, password: &str) -> Result<bool, CreateUserError> {

@@ -24,72 +24,6 @@ fn paris_year() -> i32 {
     app::time::paris_day(Utc::now()).year()
 }
 
-/// The one-time token of the public complaint form, scraped from `GET /reclamation`.
-async fn complaint_token(app: &TestApp) -> String {
-    let (status, body) = app.get("/reclamation").await;
-    assert_eq!(status, 200, "{body}");
-    let doc = scraper::Html::parse_document(&body);
-    let sel = scraper::Selector::parse("form[action='/reclamation/envoi'] input[type=hidden][name=token]").expect("selector");
-    doc.select(&sel).next().and_then(|e| e.value().attr("value")).expect("token input").to_string()
-}
-
-/// A valid réclamation for Évry, no reply wanted.
-fn form<'a>(token: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("token", token),
-        ("lang", "fr"),
-        ("type", "reclamation"),
-        ("site", "evry"),
-        ("demarche", "titre_sejour"),
-        ("message", "Trois heures d'attente au guichet."),
-        ("nom", ""),
-        ("reponse", "aucune"),
-        ("email", ""),
-        ("adresse", ""),
-        ("code_postal", ""),
-    ]
-}
-
-/// `form` with `name` set to `value` (added if absent).
-fn with<'a>(mut fields: Vec<(&'a str, &'a str)>, name: &'a str, value: &'a str) -> Vec<(&'a str, &'a str)> {
-    match fields.iter_mut().find(|(k, _)| *k == name) {
-        Some(f) => f.1 = value,
-        None => fields.push((name, value)),
-    }
-    fields
-}
-
-/// The reference in a confirmation redirect `/reclamation/enregistree/{REF}?cle=…&courriel=…`.
-fn reference_of(location: &str) -> String {
-    let rest = location.strip_prefix("/reclamation/enregistree/").unwrap_or_else(|| panic!("not a confirmation link: {location}"));
-    rest.split('?').next().expect("reference").to_string()
-}
-
-/// Posts the form; asserts a 303 to a confirmation page and returns its location.
-async fn file_ok(app: &TestApp, fields: &[(&str, &str)]) -> String {
-    let r = app.post_form("/reclamation/envoi", fields).await;
-    let status = r.status().as_u16();
-    let location = r.headers().get("location").map(|l| l.to_str().expect("location").to_string());
-    let body = r.text().await.unwrap_or_default();
-    assert_eq!(status, 303, "{body}");
-    location.expect("location")
-}
-
-/// Files a fresh complaint (new token) with these field overrides; returns its reference.
-async fn file_with(app: &TestApp, overrides: &[(&str, &str)]) -> String {
-    let token = complaint_token(app).await;
-    let mut fields = form(&token);
-    for (k, v) in overrides {
-        fields = with(fields, k, v);
-    }
-    reference_of(&file_ok(app, &fields).await)
-}
-
-/// A second handle on the test server's database.
-async fn store_of(app: &TestApp) -> DynStore {
-    Arc::new(SqliteStore::connect(&app.database_url).await.expect("second store handle"))
-}
-
 /// Every complaint stored, any site.
 async fn all_complaints(store: &DynStore) -> Vec<app::store::Complaint> {
     store.list_complaints(&SiteScope::All, &ComplaintFilter::default(), 10_000).await.expect("list complaints")
@@ -107,12 +41,6 @@ fn alert_text(body: &str) -> String {
     text_of(body, "div[role=alert] p").unwrap_or_else(|| panic!("no alert in {body}")).trim().to_string()
 }
 
-/// `value` attribute of the first element matching `selector`.
-fn attr_of(html: &str, selector: &str, attr: &str) -> Option<String> {
-    let doc = scraper::Html::parse_document(html);
-    let sel = scraper::Selector::parse(selector).expect("selector");
-    doc.select(&sel).next().and_then(|e| e.value().attr(attr).map(str::to_string))
-}
 
 /// Polls `check` every 50 ms until it returns `Some` or `timeout` passes.
 async fn poll<T, F, Fut>(timeout: Duration, mut check: F) -> Option<T>
@@ -133,116 +61,25 @@ where
 }
 
 // ---------------------------------------------------------------------------------------------
-// Raw e-mail as stored by aiosmtpd (`\n` line endings, headers as sent, X-RcptTo appended)
+// Raw e-mail as stored by aiosmtpd (`\n` line endings, headers as sent, X-RcptTo appended),
+// parsed and decoded by mail-parser
 // ---------------------------------------------------------------------------------------------
 
-/// (unfolded header lines, raw body).
-fn split_message(raw: &str) -> (Vec<String>, String) {
-    let raw = raw.replace("\r\n", "\n");
-    let (head, body) = raw.split_once("\n\n").expect("header/body separator");
-    let mut lines: Vec<String> = Vec::new();
-    for line in head.split('\n') {
-        if line.starts_with(' ') || line.starts_with('\t') {
-            lines.last_mut().expect("continuation line").push_str(line);
-        } else {
-            lines.push(line.to_string());
-        }
-    }
-    (lines, body.to_string())
+/// The message parsed by mail-parser (decoded subject and body, raw header values).
+fn parse_message(raw: &str) -> mail_parser::Message<'_> {
+    mail_parser::MessageParser::default().parse(raw).expect("a parsable message")
 }
 
-/// Every value of header `name` (case-insensitive).
-fn headers(lines: &[String], name: &str) -> Vec<String> {
-    let prefix = format!("{}:", name.to_ascii_lowercase());
-    lines.iter().filter(|l| l.to_ascii_lowercase().starts_with(&prefix)).map(|l| l[prefix.len()..].trim().to_string()).collect()
+/// The physical lines of the header block exactly as received, for the header-injection checks.
+fn raw_header_lines<'a>(message: &'a mail_parser::Message<'_>) -> Vec<&'a str> {
+    let head = &message.raw_message()[..message.root_part().offset_body as usize];
+    std::str::from_utf8(head).expect("UTF-8 header block").lines().filter(|l| !l.is_empty()).collect()
 }
 
-fn base64_decode(text: &str) -> Vec<u8> {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = Vec::new();
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in text.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=') {
-        let v = ALPHABET.iter().position(|a| *a == c).expect("base64 char") as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    out
-}
-
-/// Quoted-printable (`\n` or `\r\n` soft breaks); `underscore_space` for RFC 2047 `Q` words.
-fn qp_decode(text: &str, underscore_space: bool) -> Vec<u8> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'=' if bytes[i + 1..].starts_with(b"\r\n") => i += 3,
-            b'=' if bytes[i + 1..].starts_with(b"\n") => i += 2,
-            b'=' => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).expect("hex");
-                out.push(u8::from_str_radix(hex, 16).expect("qp escape"));
-                i += 3;
-            }
-            b'_' if underscore_space => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    out
-}
-
-/// Decodes RFC 2047 encoded words (`=?utf-8?b?…?=`, `=?utf-8?q?…?=`); whitespace between two
-/// encoded words is dropped.
-fn decode_words(value: &str) -> String {
-    let mut out = String::new();
-    let mut rest = value;
-    let mut last_was_word = false;
-    while let Some(start) = rest.find("=?") {
-        let before = &rest[..start];
-        if !(last_was_word && before.trim().is_empty()) {
-            out.push_str(before);
-        }
-        let word = &rest[start + 2..];
-        let parts: Vec<&str> = word.splitn(3, '?').collect();
-        let end = parts.get(2).and_then(|p| p.find("?="));
-        match (parts.as_slice(), end) {
-            ([charset, enc, text], Some(end)) => {
-                let text = &text[..end];
-                let bytes = if enc.eq_ignore_ascii_case("b") { base64_decode(text) } else { qp_decode(text, true) };
-                out.push_str(&String::from_utf8(bytes).expect("UTF-8 encoded word"));
-                rest = &word[charset.len() + enc.len() + 2 + end + 2..];
-                last_was_word = true;
-            }
-            _ => {
-                out.push_str("=?");
-                rest = word;
-                last_was_word = false;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The decoded text body of a single-part message.
-fn decoded_body(lines: &[String], body: &str) -> String {
-    let cte = headers(lines, "Content-Transfer-Encoding").first().cloned().unwrap_or_else(|| "7bit".into()).to_ascii_lowercase();
-    let bytes = match cte.as_str() {
-        "base64" => base64_decode(body),
-        "quoted-printable" => qp_decode(body, false),
-        _ => body.as_bytes().to_vec(),
-    };
-    String::from_utf8(bytes).expect("UTF-8 body").replace("\r\n", "\n")
+/// Every value of header `name` (case-insensitive) as it stands in the message, undecoded and
+/// trimmed.
+fn raw_values(message: &mail_parser::Message<'_>, name: &str) -> Vec<String> {
+    message.headers_raw().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim().to_string()).collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -595,7 +432,7 @@ async fn tracking_needs_the_reference_and_the_matching_contact() {
         complaint_id: complaint.id,
         expected_status: ComplaintStatus::AccuseEnvoye,
         new_status: ComplaintStatus::Repondue,
-        user_id: admin.id,
+        user_id: Some(admin.id),
         at: Utc::now(),
         action: "reponse".into(),
         detail: None,
@@ -664,17 +501,20 @@ async fn acknowledgement_is_sent_once_and_retried_after_an_smtp_outage() {
     let messages = sink.messages();
     assert_eq!(messages.len(), 1, "sent more than once");
 
-    let (lines, body) = split_message(&messages[0]);
-    assert_eq!(headers(&lines, "X-RcptTo"), vec!["usager@exemple.fr".to_string()], "{lines:#?}");
-    assert_eq!(headers(&lines, "To"), vec!["usager@exemple.fr".to_string()]);
-    assert!(headers(&lines, "Bcc").is_empty() && headers(&lines, "Cc").is_empty(), "{lines:#?}");
+    let message = parse_message(&messages[0]);
+    let lines = raw_header_lines(&message);
+    // Header injection: the raw header lines, not a decoded view.
+    assert_eq!(raw_values(&message, "X-RcptTo"), vec!["usager@exemple.fr".to_string()], "{lines:#?}");
+    assert_eq!(raw_values(&message, "To"), vec!["usager@exemple.fr".to_string()]);
+    for name in ["bcc:", "cc:"] {
+        assert!(!lines.iter().any(|l| l.to_ascii_lowercase().starts_with(name)), "{lines:#?}");
+    }
+    assert!(raw_values(&message, "Bcc").is_empty() && raw_values(&message, "Cc").is_empty(), "{lines:#?}");
     assert!(!lines.iter().any(|l| l.contains("pirate")), "{lines:#?}");
-    assert_eq!(headers(&lines, "Auto-Submitted"), vec!["auto-generated".to_string()]);
-    let subjects = headers(&lines, "Subject");
-    assert_eq!(subjects.len(), 1);
-    let subject = decode_words(&subjects[0]);
-    assert_eq!(subject, format!("Accusé de réception de votre réclamation {reference}"));
-    let text = decoded_body(&lines, &body);
+    assert_eq!(raw_values(&message, "Auto-Submitted"), vec!["auto-generated".to_string()]);
+    assert_eq!(raw_values(&message, "Subject").len(), 1);
+    assert_eq!(message.subject(), Some(format!("Accusé de réception de votre réclamation {reference}").as_str()));
+    let text = message.body_text(0).expect("a text body");
     assert!(text.contains(&format!("référence {reference}")), "{text}");
     assert!(text.contains("Préfecture d'Évry-Courcouronnes"), "{text}");
     assert!(!text.contains("pirate"), "the message is not echoed: {text}");
@@ -712,9 +552,9 @@ async fn acknowledgement_is_sent_once_and_retried_after_an_smtp_outage() {
     sink.restart();
     let messages = sink.wait_for_messages(2, Duration::from_secs(45)).await;
     assert_eq!(messages.len(), 2, "not delivered after the SMTP server came back");
-    let (lines, _) = split_message(&messages[1]);
-    assert_eq!(headers(&lines, "X-RcptTo"), vec!["deuxieme@exemple.fr".to_string()]);
-    assert_eq!(decode_words(&headers(&lines, "Subject")[0]), format!("Accusé de réception de votre suggestion {second}"));
+    let message = parse_message(&messages[1]);
+    assert_eq!(raw_values(&message, "X-RcptTo"), vec!["deuxieme@exemple.fr".to_string()]);
+    assert_eq!(message.subject(), Some(format!("Accusé de réception de votre suggestion {second}").as_str()));
     let delivered = poll(Duration::from_secs(5), || {
         let store = store.clone();
         async move { store.complaint_emails(complaint_id).await.unwrap().into_iter().find(|e| e.state == OutboxState::Sent) }
@@ -868,7 +708,7 @@ fn status_change(complaint_id: i64, from: ComplaintStatus, to: ComplaintStatus, 
         complaint_id,
         expected_status: from,
         new_status: to,
-        user_id,
+        user_id: Some(user_id),
         at: Utc::now(),
         action: "statut".into(),
         detail: Some("Pris en charge".into()),
@@ -961,3 +801,21 @@ async fn outbox_claims_are_leased() {
     assert_eq!(to, vec!["b0@exemple.fr", "b1@exemple.fr", "b2@exemple.fr"]);
 }
 
+
+#[tokio::test]
+async fn a_message_refused_for_good_is_given_up_and_kept() {
+    let (store, _sqlite, _dir) = fresh_store().await;
+    let now = Utc::now();
+    let bad = NewEmail { to: "pas une adresse".into(), subject: "Accusé".into(), body: "…".into() };
+    let id = store.enqueue_email(&bad, None, now).await.unwrap();
+    // No SMTP server needed: the recipient is refused before any connection.
+    let mailer = app::mail::SmtpMailer::new(&app::mail::MailConfig { smtp_url: "smtp://127.0.0.1:9".into(), from: server::config::DEFAULT_MAIL_FROM.into() }).unwrap();
+    let report = app::mail::deliver_due(&store, &mailer, now).await.unwrap();
+    assert_eq!((report.sent, report.failed), (0, 1));
+    let listed = store.list_outbox(10).await.unwrap();
+    let e = listed.iter().find(|e| e.id == id).unwrap();
+    assert_eq!(e.state, OutboxState::Failed);
+    assert!(e.last_error.as_deref().unwrap_or_default().contains("recipient"), "{:?}", e.last_error);
+    // Never claimed again, even much later.
+    assert!(store.claim_outbox(now + ChronoDuration::days(2), ChronoDuration::minutes(5), 10).await.unwrap().is_empty());
+}

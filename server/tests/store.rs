@@ -110,4 +110,11 @@ async fn demo_seeding_fills_an_empty_database_only() {
     let per_site: Vec<u64> = s.campaign_tallies(current.id).await.unwrap().iter().map(|t| t.respondents).collect();
     assert_eq!(per_site, vec![190, 110, 80]);
     assert!(matches!(server::demo::seed_demo(&s, today, 2021).await, Err(server::demo::DemoError::NotEmpty(380))));
+
+    // Demonstration complaints: marked in their message, spread over the sites, some answered.
+    assert_eq!(server::demo::seed_demo_complaints(&s, today, 15, 2021).await.unwrap(), server::demo::DEMO_COMPLAINTS);
+    let all = s.list_complaints(&app::store::SiteScope::All, &Default::default(), 100).await.unwrap();
+    assert_eq!(all.len(), server::demo::DEMO_COMPLAINTS);
+    assert!(all.iter().all(|c| c.message.starts_with("[Démonstration]") && c.received_on <= today));
+    assert!(all.iter().any(|c| c.status == app::domain::complaint::ComplaintStatus::Repondue));
 }

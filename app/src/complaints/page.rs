@@ -67,9 +67,9 @@ pub fn ComplaintFields(form: ComplaintFormView) -> impl IntoView {
         <TextArea name=fields::MESSAGE label=t_string!(i18n, complaint.message_label).to_string() hint=t_string!(i18n, complaint.message_hint).to_string() state=st.clone() maxlength=MESSAGE_MAX_CHARS rows=8 />
         <TextInput name=fields::NAME label=t_string!(i18n, complaint.name_label).to_string() state=st.clone() required=false autocomplete="name" maxlength=NAME_MAX_CHARS />
         <RadioGroup name=fields::REPLY_MODE legend=t_string!(i18n, complaint.reply_legend).to_string() options=replies state=st.clone() />
-        <TextInput name=fields::EMAIL label=t_string!(i18n, complaint.email_label).to_string() hint=t_string!(i18n, complaint.email_hint).to_string() state=st.clone() required=false input_type="email" autocomplete="email" maxlength=EMAIL_MAX_CHARS />
-        <TextArea name=fields::ADDRESS label=t_string!(i18n, complaint.address_label).to_string() hint=t_string!(i18n, complaint.address_hint).to_string() state=st.clone() required=false maxlength=ADDRESS_MAX_CHARS rows=3 />
-        <TextInput name=fields::POSTAL_CODE label=t_string!(i18n, complaint.postal_code_label).to_string() hint=t_string!(i18n, complaint.postal_code_hint).to_string() state=st required=false autocomplete="postal-code" maxlength=10 />
+        <TextInput name=fields::EMAIL label=t_string!(i18n, complaint.email_label).to_string() hint=t_string!(i18n, complaint.email_hint).to_string() state=st.clone() required=false conditional=true input_type="email" autocomplete="email" maxlength=EMAIL_MAX_CHARS />
+        <TextArea name=fields::ADDRESS label=t_string!(i18n, complaint.address_label).to_string() hint=t_string!(i18n, complaint.address_hint).to_string() state=st.clone() required=false conditional=true maxlength=ADDRESS_MAX_CHARS rows=3 />
+        <TextInput name=fields::POSTAL_CODE label=t_string!(i18n, complaint.postal_code_label).to_string() hint=t_string!(i18n, complaint.postal_code_hint).to_string() state=st required=false conditional=true autocomplete="postal-code" maxlength=10 />
     }
 }
 

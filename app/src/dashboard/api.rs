@@ -40,8 +40,8 @@ pub struct SiteDashboard {
 /// The whole dashboard.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
-    /// Logged-in staff member's name.
-    pub user_name: String,
+    /// Who is logged in (the staff menu).
+    pub header: crate::complaints::staff::api::StaffHeader,
     /// Current campaign (`None` if none exists).
     pub campaign: Option<CampaignView>,
     /// Sites in display order.
@@ -56,7 +56,7 @@ pub struct Dashboard {
 pub async fn load_dashboard() -> Result<Dashboard, AppError> {
     use crate::domain::stats::progress_percent;
     use crate::time::{french_date, paris_day};
-    let user = crate::auth::session::require_user().await?;
+    let staff = crate::complaints::staff::access::require_staff().await?;
     let state = crate::state::app_state()?;
     let results = crate::survey::results::current_results(&state.store, paris_day(chrono::Utc::now()), "fr").await?;
     let (campaign, sites) = match results {
@@ -77,5 +77,5 @@ pub async fn load_dashboard() -> Result<Dashboard, AppError> {
                 .collect(),
         ),
     };
-    Ok(Dashboard { user_name: user.display_name, campaign, sites })
+    Ok(Dashboard { header: staff.header(), campaign, sites })
 }

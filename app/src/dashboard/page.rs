@@ -18,14 +18,8 @@ pub fn DashboardPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(d) => view! {
-                        <div class="dashboard-head">
-                            <h1>{t!(i18n, dashboard.title)}</h1>
-                            <form method="post" action="/admin/deconnexion" class="logout">
-                                <span class="fr-text--sm">{t!(i18n, dashboard.logged_in_as, name = { let n = d.user_name.clone(); move || n.clone() })}</span>
-                                " "
-                                <button type="submit" class="fr-btn fr-btn--tertiary fr-btn--sm">{t!(i18n, dashboard.logout)}</button>
-                            </form>
-                        </div>
+                        <crate::complaints::staff::page::StaffNav header=d.header.clone() />
+                        <h1>{t!(i18n, dashboard.title)}</h1>
                         {match d.campaign {
                             Some(c) => view! {
                                 <p class="fr-text--lead">

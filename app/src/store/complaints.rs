@@ -204,8 +204,8 @@ pub struct ComplaintChange {
     pub expected_status: ComplaintStatus,
     /// New status (may equal the old one for a note).
     pub new_status: ComplaintStatus,
-    /// Agent.
-    pub user_id: i64,
+    /// Agent (`None`: the system, e.g. demonstration data).
+    pub user_id: Option<i64>,
     /// When (UTC).
     pub at: DateTime<Utc>,
     /// History action (see [`ComplaintEvent::action`]).
@@ -271,6 +271,8 @@ pub enum OutboxState {
     Pending,
     /// Accepted by the SMTP server.
     Sent,
+    /// Given up: refused for good by the SMTP server, or too many attempts. Kept and shown.
+    Failed,
 }
 
 /// A message waiting in (or gone from) the outbox.
@@ -357,6 +359,9 @@ pub trait ComplaintStore: Send + Sync {
 
     /// Records a failed attempt: the message stays pending, next try at `next_attempt_at`.
     async fn outbox_failed(&self, id: i64, error: &str, next_attempt_at: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Gives a message up (state failed, with the error): no more attempts.
+    async fn outbox_abandoned(&self, id: i64, error: &str) -> Result<(), StoreError>;
 
     /// The newest `limit` messages (pending first), for the outbox page.
     async fn list_outbox(&self, limit: u32) -> Result<Vec<OutboxEmail>, StoreError>;

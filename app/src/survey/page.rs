@@ -37,6 +37,12 @@ pub fn HomePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <h2 class="fr-mt-6w">{t!(i18n, home.complaint_title)}</h2>
+        <p>{t!(i18n, home.complaint_text)}</p>
+        <ul class="site-list">
+            <li><a class="fr-btn fr-btn--secondary fr-btn--lg" href="/reclamation">{t!(i18n, common.nav_complaint)}</a></li>
+            <li><a class="fr-btn fr-btn--tertiary fr-btn--lg" href="/suivi">{t!(i18n, common.nav_tracking)}</a></li>
+        </ul>
     }
 }
 

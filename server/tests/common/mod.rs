@@ -4,7 +4,10 @@
 
 use leptos::config::LeptosOptions;
 use server::config::Config;
+use std::sync::Arc;
 use std::time::Duration;
+use app::store::sqlite::SqliteStore;
+use app::store::DynStore;
 
 /// Bootstrap admin of every test server.
 pub const ADMIN_EMAIL: &str = "qualite@essonne.gouv.fr";
@@ -126,4 +129,79 @@ pub fn text_of(html: &str, selector: &str) -> Option<String> {
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse(selector).expect("selector");
     doc.select(&sel).next().map(|e| e.text().collect::<String>())
+}
+
+// Complaint box helpers ------------------------------------------------------------------------
+
+/// The one-time token of the public complaint form, scraped from `GET /reclamation`.
+pub async fn complaint_token(app: &TestApp) -> String {
+    let (status, body) = app.get("/reclamation").await;
+    assert_eq!(status, 200, "{body}");
+    let doc = scraper::Html::parse_document(&body);
+    let sel = scraper::Selector::parse("form[action='/reclamation/envoi'] input[type=hidden][name=token]").expect("selector");
+    doc.select(&sel).next().and_then(|e| e.value().attr("value")).expect("token input").to_string()
+}
+
+/// A valid réclamation for Évry, no reply wanted.
+pub fn form<'a>(token: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("token", token),
+        ("lang", "fr"),
+        ("type", "reclamation"),
+        ("site", "evry"),
+        ("demarche", "titre_sejour"),
+        ("message", "Trois heures d'attente au guichet."),
+        ("nom", ""),
+        ("reponse", "aucune"),
+        ("email", ""),
+        ("adresse", ""),
+        ("code_postal", ""),
+    ]
+}
+
+/// `form` with `name` set to `value` (added if absent).
+pub fn with<'a>(mut fields: Vec<(&'a str, &'a str)>, name: &'a str, value: &'a str) -> Vec<(&'a str, &'a str)> {
+    match fields.iter_mut().find(|(k, _)| *k == name) {
+        Some(f) => f.1 = value,
+        None => fields.push((name, value)),
+    }
+    fields
+}
+
+/// The reference in a confirmation redirect `/reclamation/enregistree/{REF}?cle=…&courriel=…`.
+pub fn reference_of(location: &str) -> String {
+    let rest = location.strip_prefix("/reclamation/enregistree/").unwrap_or_else(|| panic!("not a confirmation link: {location}"));
+    rest.split('?').next().expect("reference").to_string()
+}
+
+/// Posts the form; asserts a 303 to a confirmation page and returns its location.
+pub async fn file_ok(app: &TestApp, fields: &[(&str, &str)]) -> String {
+    let r = app.post_form("/reclamation/envoi", fields).await;
+    let status = r.status().as_u16();
+    let location = r.headers().get("location").map(|l| l.to_str().expect("location").to_string());
+    let body = r.text().await.unwrap_or_default();
+    assert_eq!(status, 303, "{body}");
+    location.expect("location")
+}
+
+/// Files a fresh complaint (new token) with these field overrides; returns its reference.
+pub async fn file_with(app: &TestApp, overrides: &[(&str, &str)]) -> String {
+    let token = complaint_token(app).await;
+    let mut fields = form(&token);
+    for (k, v) in overrides {
+        fields = with(fields, k, v);
+    }
+    reference_of(&file_ok(app, &fields).await)
+}
+
+/// A second handle on the test server's database.
+pub async fn store_of(app: &TestApp) -> DynStore {
+    Arc::new(SqliteStore::connect(&app.database_url).await.expect("second store handle"))
+}
+
+/// `value` attribute of the first element matching `selector`.
+pub fn attr_of(html: &str, selector: &str, attr: &str) -> Option<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(selector).expect("selector");
+    doc.select(&sel).next().and_then(|e| e.value().attr(attr).map(str::to_string))
 }

@@ -25,6 +25,11 @@ impl Staff {
         matches!(self.user.role, Role::Admin | Role::Qualite)
     }
 
+    /// What the staff menu shows.
+    pub fn header(&self) -> super::api::StaffHeader {
+        super::api::StaffHeader { user_name: self.user.display_name.clone(), manages_templates: self.manages_templates() }
+    }
+
     /// [`AppError::Forbidden`] unless [`Staff::manages_templates`].
     ///
     /// # Errors

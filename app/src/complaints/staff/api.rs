@@ -97,6 +97,8 @@ pub struct EmailView {
     pub subject: String,
     /// Sent (accepted by the SMTP server).
     pub sent: bool,
+    /// Given up (refused for good, or too many attempts).
+    pub failed: bool,
     /// Attempts so far.
     pub attempts: u32,
     /// Next attempt, `dd/mm/yyyy HH:MM`, while pending.
@@ -292,7 +294,7 @@ pub struct StaffEcho {
 /// # Errors
 /// [`AppError::Unauthorized`] when not logged in.
 #[server(prefix = "/srv", endpoint = "staff/complaints")]
-pub async fn load_complaint_list(filters: Vec<(String, String)>) -> Result<ComplaintListView, AppError> {
+pub async fn load_complaint_list(#[server(default)] filters: Vec<(String, String)>) -> Result<ComplaintListView, AppError> {
     super::load::complaint_list(filters).await
 }
 

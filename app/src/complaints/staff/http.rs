@@ -46,6 +46,17 @@ async fn staff_form(state: &AppState, session: &Session, req: Request) -> Result
     }
 }
 
+/// The posted form, the staff member and complaint `id` if it is in their scope (404 otherwise,
+/// as for an unknown id; login page when logged out).
+async fn complaint_form(state: &AppState, session: &Session, id: i64, req: Request) -> Result<(http::request::Parts, Vec<(String, String)>, Staff, crate::store::Complaint), Response> {
+    let (parts, values, staff) = staff_form(state, session, req).await?;
+    match state.store.complaint(id, &staff.scope).await {
+        Ok(Some(c)) => Ok((parts, values, staff, c)),
+        Ok(None) => Err(error_page(state, parts, AppError::NotFound).await),
+        Err(e) => Err(error_page(state, parts, e.into()).await),
+    }
+}
+
 fn field_error(name: &str, kind: FieldErrorKind) -> FieldError {
     FieldError { question_key: name.to_string(), kind }
 }
@@ -102,14 +113,9 @@ fn status_detail(reason: &str, comment: &str) -> Option<String> {
 /// `commentaire`). Moving to "accusé de réception envoyé" queues the acknowledgement e-mail when
 /// the complaint has an address. A stale page (status changed meanwhile) changes nothing.
 pub async fn post_status(State(state): State<AppState>, session: Session, Path(id): Path<i64>, req: Request) -> Response {
-    let (parts, values, staff) = match staff_form(&state, &session, req).await {
+    let (parts, values, staff, complaint) = match complaint_form(&state, &session, id, req).await {
         Ok(f) => f,
         Err(r) => return r,
-    };
-    let complaint = match state.store.complaint(id, &staff.scope).await {
-        Ok(Some(c)) => c,
-        Ok(None) => return error_page(&state, parts, AppError::NotFound).await,
-        Err(e) => return error_page(&state, parts, e.into()).await,
     };
     let expected = form_value(&values, "attendu").and_then(ComplaintStatus::parse);
     let target = form_value(&values, "statut").and_then(ComplaintStatus::parse);
@@ -147,7 +153,7 @@ pub async fn post_status(State(state): State<AppState>, session: Session, Path(i
         complaint_id: complaint.id,
         expected_status: expected,
         new_status: target,
-        user_id: staff.user.id,
+        user_id: Some(staff.user.id),
         at: now,
         action: if acknowledging { "accuse".into() } else { "statut".into() },
         detail: status_detail(&reason, &comment),
@@ -169,14 +175,9 @@ pub async fn post_status(State(state): State<AppState>, session: Session, Path(i
 /// the outbox; by post the printable letter opens. The complaint becomes "répondue" with today
 /// (Europe/Paris) as its reply day; a second submit of the same page changes nothing.
 pub async fn post_reply(State(state): State<AppState>, session: Session, Path(id): Path<i64>, req: Request) -> Response {
-    let (parts, values, staff) = match staff_form(&state, &session, req).await {
+    let (parts, values, staff, complaint) = match complaint_form(&state, &session, id, req).await {
         Ok(f) => f,
         Err(r) => return r,
-    };
-    let complaint = match state.store.complaint(id, &staff.scope).await {
-        Ok(Some(c)) => c,
-        Ok(None) => return error_page(&state, parts, AppError::NotFound).await,
-        Err(e) => return error_page(&state, parts, e.into()).await,
     };
     let mut errors = Vec::new();
     let subject = required_text(&values, "objet", SUBJECT_MAX_CHARS, &mut errors);
@@ -220,7 +221,7 @@ pub async fn post_reply(State(state): State<AppState>, session: Session, Path(id
         complaint_id: complaint.id,
         expected_status: expected,
         new_status: ComplaintStatus::Repondue,
-        user_id: staff.user.id,
+        user_id: Some(staff.user.id),
         at: now,
         action: "reponse".into(),
         detail: Some(detail),

@@ -21,7 +21,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 pub const LIST_LIMIT: u32 = 500;
 
 fn header(staff: &Staff) -> StaffHeader {
-    StaffHeader { user_name: staff.user.display_name.clone(), manages_templates: staff.manages_templates() }
+    staff.header()
 }
 
 /// `dd/mm/yyyy HH:MM` in Europe/Paris.
@@ -129,6 +129,7 @@ fn email_view(e: OutboxEmail) -> EmailView {
         to: e.to_address,
         subject: e.subject,
         sent: e.state == OutboxState::Sent,
+        failed: e.state == OutboxState::Failed,
         attempts: e.attempts,
         next_attempt: (e.state == OutboxState::Pending).then(|| paris_time(e.next_attempt_at)),
         last_error: e.last_error,

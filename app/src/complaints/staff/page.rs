@@ -45,6 +45,7 @@ pub fn DeadlineBadge(deadline: DeadlineView, working: bool) -> impl IntoView {
     let unit = if working { t_string!(i18n, staff.unit_working_days).to_string() } else { t_string!(i18n, staff.unit_days).to_string() };
     let (class, text) = match deadline.state {
         DeadlineState::OnTime { remaining } => ("fr-badge fr-badge--sm fr-badge--info", t_string!(i18n, staff.deadline_on_time, n = remaining, unit = unit.clone()).to_string()),
+        DeadlineState::DueSoon { remaining: 0 } => ("fr-badge fr-badge--sm fr-badge--warning", t_string!(i18n, staff.deadline_due_today).to_string()),
         DeadlineState::DueSoon { remaining } => ("fr-badge fr-badge--sm fr-badge--warning", t_string!(i18n, staff.deadline_due_soon, n = remaining, unit = unit.clone()).to_string()),
         DeadlineState::Late { by } => ("fr-badge fr-badge--sm fr-badge--error", t_string!(i18n, staff.deadline_late, n = by, unit = unit.clone()).to_string()),
         DeadlineState::Done { took } => ("fr-badge fr-badge--sm fr-badge--success", t_string!(i18n, staff.deadline_done, n = took, unit = unit.clone()).to_string()),
@@ -235,7 +236,7 @@ fn ComplaintDetail(d: ComplaintDetailView) -> impl IntoView {
     view! {
         <Title text=format!("{} – {}", d.reference, t_string!(i18n, staff.detail_page_title)) />
         <StaffNav header=d.header.clone() />
-        <p><a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href="/admin/reclamations">{t!(i18n, staff.back_to_list)}</a></p>
+        <p><a class="fr-link" href="/admin/reclamations">{t!(i18n, staff.back_to_list)}</a></p>
         <h1>{labels::kind(i18n, d.kind)} " " {reference}</h1>
         <p class="fr-text--lead">
             <span class="fr-badge fr-badge--info status-badge">{labels::status(i18n, d.status)}</span>
@@ -260,7 +261,7 @@ fn ComplaintDetail(d: ComplaintDetailView) -> impl IntoView {
             <section aria-labelledby="contact">
                 <h2 id="contact" class="fr-h5">{t!(i18n, staff.section_contact)}</h2>
                 <dl class="summary-list">
-                    {item(t_string!(i18n, complaint.name_label).to_string(), or_none(d.requester_name.clone()))}
+                    {item(t_string!(i18n, staff.requester_name).to_string(), or_none(d.requester_name.clone()))}
                     {item(t_string!(i18n, staff.reply_mode).to_string(), labels::reply_mode(i18n, d.reply_mode))}
                     {item(t_string!(i18n, complaint.email_label).to_string(), or_none(d.email.clone()))}
                     {item(t_string!(i18n, complaint.address_label).to_string(), view! { <span class="address">{or_none(d.postal_address.clone())}</span> })}
@@ -432,6 +433,11 @@ pub fn EmailTable(emails: Vec<EmailView>) -> impl IntoView {
                         let state = if e.sent {
                             let at = e.sent_at.clone().unwrap_or_default();
                             view! { <span class="fr-badge fr-badge--sm fr-badge--success">{t!(i18n, staff.email_sent, at = move || at.clone())}</span> }.into_any()
+                        } else if e.failed {
+                            view! {
+                                <span class="fr-badge fr-badge--sm fr-badge--error">{t!(i18n, staff.email_failed)}</span>
+                                {e.last_error.clone().map(|err| view! { <br /><span class="fr-text--xs email-error">{err}</span> })}
+                            }.into_any()
                         } else {
                             let next = e.next_attempt.clone().unwrap_or_default();
                             view! {
@@ -532,7 +538,7 @@ pub fn LetterPage() -> impl IntoView {
                 match data.await {
                     Ok(l) => view! {
                         <p class="no-print">
-                            <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href=format!("/admin/reclamations/{}", l.id)>{t!(i18n, staff.back_to_complaint)}</a>
+                            <a class="fr-link" href=format!("/admin/reclamations/{}", l.id)>{t!(i18n, staff.back_to_complaint)}</a>
                             " – " {t!(i18n, staff.print_hint)}
                         </p>
                         <article class="letter">

@@ -113,7 +113,7 @@ fn TemplateForm(v: TemplateFormView) -> impl IntoView {
     let active = state.value("actif") == "1";
     view! {
         <StaffNav header=v.header.clone() />
-        <p><a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href="/admin/courriers-types">{t!(i18n, templates.back)}</a></p>
+        <p><a class="fr-link" href="/admin/courriers-types">{t!(i18n, templates.back)}</a></p>
         <h1>{if v.id.is_some() { t_string!(i18n, templates.edit_title) } else { t_string!(i18n, templates.new_title) }}</h1>
         <ErrorSummary state=state.clone() fields=summary />
         <p class="fr-hint-text">{t!(i18n, templates.merge_hint)}</p>

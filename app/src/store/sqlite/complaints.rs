@@ -81,6 +81,7 @@ fn email_from_row(row: &SqliteRow) -> Result<OutboxEmail, StoreError> {
         state: match state.as_str() {
             "pending" => OutboxState::Pending,
             "sent" => OutboxState::Sent,
+            "failed" => OutboxState::Failed,
             other => return Err(corrupt("outbox state", other)),
         },
         attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
@@ -410,6 +411,11 @@ impl ComplaintStore for SqliteStore {
 
     async fn outbox_failed(&self, id: i64, error: &str, next_attempt_at: DateTime<Utc>) -> Result<(), StoreError> {
         sqlx::query("UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ? AND state = 'pending'").bind(error).bind(next_attempt_at).bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn outbox_abandoned(&self, id: i64, error: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ? AND state = 'pending'").bind(error).bind(id).execute(&self.pool).await?;
         Ok(())
     }
 
