@@ -200,6 +200,9 @@ async fn quality_staff_enter_a_letter_and_reply_with_a_template() {
     // An e-mail reply goes to the outbox.
     let web = file_with(&app, &[("type", "suggestion"), ("reponse", "email"), ("email", "visiteur@exemple.fr")]).await;
     let web = by_reference(&store, &web).await;
+    // No postal address: no letter.
+    let (status, _, _) = post(&app, &format!("/admin/reclamations/{}/reponse", web.id), &[("attendu", "accuse_envoye"), ("objet", "Merci"), ("texte", "Merci !"), ("envoi", "courrier")]).await;
+    assert_eq!(status, 422);
     let (status, _, _) = post(&app, &format!("/admin/reclamations/{}/reponse", web.id), &[("attendu", "accuse_envoye"), ("objet", "Merci pour votre suggestion"), ("texte", "Merci !"), ("envoi", "courriel")]).await;
     assert_eq!(status, 303);
     let emails = store.complaint_emails(web.id).await.unwrap();

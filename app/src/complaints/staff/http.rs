@@ -188,7 +188,11 @@ pub async fn post_reply(State(state): State<AppState>, session: Session, Path(id
             errors.push(field_error("envoi", FieldErrorKind::InvalidEmail));
             true
         }
-        Some("courrier") => false,
+        Some("courrier") if complaint.postal_address.is_some() => false,
+        Some("courrier") => {
+            errors.push(field_error("envoi", FieldErrorKind::Required));
+            false
+        }
         Some(_) => {
             errors.push(field_error("envoi", FieldErrorKind::UnknownOption));
             false

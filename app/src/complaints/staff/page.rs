@@ -333,6 +333,7 @@ fn ReplyForm(d: ComplaintDetailView) -> impl IntoView {
     }
     let selected_template = d.draft.template_id;
     let has_email = d.email.is_some();
+    let has_address = d.postal_address.is_some();
     let chosen = crate::domain::survey_form::form_value(&state.values, "envoi").map(str::to_string).unwrap_or_else(|| if has_email { "courriel".into() } else { "courrier".into() });
     let summary = vec![
         SummaryField { name: "objet", focus_id: "objet".into(), label: t_string!(i18n, staff.reply_subject).to_string(), choice: false },
@@ -375,8 +376,11 @@ fn ReplyForm(d: ComplaintDetailView) -> impl IntoView {
                     </div>
                     <div class="fr-fieldset__element">
                         <div class="fr-radio-group">
-                            <input type="radio" id="envoi-courrier" name="envoi" value="courrier" checked=chosen == "courrier" || !has_email />
-                            <label class="fr-label" for="envoi-courrier">{t!(i18n, staff.send_post)}</label>
+                            <input type="radio" id="envoi-courrier" name="envoi" value="courrier" disabled=!has_address checked=has_address && (chosen == "courrier" || !has_email) />
+                            <label class="fr-label" for="envoi-courrier">
+                                {t!(i18n, staff.send_post)}
+                                {(!has_address).then(|| view! { <span class="fr-hint-text">{t!(i18n, staff.send_post_unavailable)}</span> })}
+                            </label>
                         </div>
                     </div>
                 </fieldset>
