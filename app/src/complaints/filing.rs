@@ -26,6 +26,8 @@ const FILED_LINK: &str = "complaint:filed";
 pub enum Filing {
     /// Stored (or already stored with this token): the reference, if known.
     Filed {
+        /// Database id (`None` only if a replayed token's complaint was since deleted).
+        id: Option<i64>,
         /// Reference (`None` only if a replayed token's complaint was since deleted).
         reference: Option<String>,
         /// An acknowledgement e-mail was queued.
@@ -136,15 +138,16 @@ pub async fn file(state: &AppState, values: Vec<(String, String)>, channel: Comp
         acknowledgement: ack_email,
     };
     Ok(match state.store.file_complaint(&complaint).await? {
-        FileOutcome::Filed { reference, .. } => Filing::Filed { reference: Some(reference), email_sent },
+        FileOutcome::Filed { id, reference } => Filing::Filed { id: Some(id), reference: Some(reference), email_sent },
         // Replayed token: say what the first filing did (an address typed only in the replay
         // was not stored and no e-mail goes to it).
         FileOutcome::AlreadyFiled { reference } => {
-            let email_sent = match (&reference, acknowledged) {
-                (Some(r), true) => state.store.complaint_by_reference(r).await?.is_some_and(|c| c.email.is_some()),
-                _ => false,
+            let first = match &reference {
+                Some(r) => state.store.complaint_by_reference(r).await?,
+                None => None,
             };
-            Filing::Filed { reference, email_sent }
+            let email_sent = acknowledged && first.as_ref().is_some_and(|c| c.email.is_some());
+            Filing::Filed { id: first.map(|c| c.id), reference, email_sent }
         }
     })
 }

@@ -19,7 +19,7 @@ pub async fn post_complaint(State(state): State<AppState>, req: Request) -> Resp
         Err(r) => return r,
     };
     match file(&state, values, ComplaintChannel::Web, None, Utc::now()).await {
-        Ok(Filing::Filed { reference: Some(reference), email_sent }) => Redirect::to(&filed_link(&state, &reference, email_sent)).into_response(),
+        Ok(Filing::Filed { reference: Some(reference), email_sent, .. }) => Redirect::to(&filed_link(&state, &reference, email_sent)).into_response(),
         Ok(Filing::Filed { reference: None, .. }) => Redirect::to("/suivi").into_response(),
         Ok(Filing::Rejected { state: form_state, token }) => render_page(&state, parts, ComplaintEcho { state: form_state, token }, StatusCode::UNPROCESSABLE_ENTITY).await,
         Err(e) => {

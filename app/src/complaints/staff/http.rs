@@ -92,12 +92,8 @@ pub async fn post_entry(State(state): State<AppState>, session: Session, req: Re
         return render_page(&state, parts, StaffEcho { form: "saisie", state: form_state, token }, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     match file(&state, values, ComplaintChannel::Courrier, Some(staff.user.id), Utc::now()).await {
-        Ok(Filing::Filed { reference: Some(reference), .. }) => match state.store.complaint_by_reference(&reference).await {
-            Ok(Some(c)) => Redirect::to(&format!("/admin/reclamations/{}", c.id)).into_response(),
-            Ok(None) => Redirect::to("/admin/reclamations").into_response(),
-            Err(e) => error_page(&state, parts, e.into()).await,
-        },
-        Ok(Filing::Filed { reference: None, .. }) => Redirect::to("/admin/reclamations").into_response(),
+        Ok(Filing::Filed { id: Some(id), .. }) => Redirect::to(&format!("/admin/reclamations/{id}")).into_response(),
+        Ok(Filing::Filed { id: None, .. }) => Redirect::to("/admin/reclamations").into_response(),
         Ok(Filing::Rejected { state: form_state, token }) => render_page(&state, parts, StaffEcho { form: "saisie", state: form_state, token: Some(token) }, StatusCode::UNPROCESSABLE_ENTITY).await,
         Err(e) => error_page(&state, parts, e).await,
     }

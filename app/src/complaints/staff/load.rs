@@ -1,6 +1,6 @@
 //! Server side of the staff pages' data (the bodies of the server functions in `api.rs`).
 
-use super::access::{require_staff, Staff};
+use super::access::require_staff;
 use super::api::*;
 use crate::complaints::api::ComplaintFormView;
 use crate::complaints::filing::STAFF_FORM;
@@ -20,9 +20,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 /// Most complaints shown in one list.
 pub const LIST_LIMIT: u32 = 500;
 
-fn header(staff: &Staff) -> StaffHeader {
-    staff.header()
-}
 
 /// `dd/mm/yyyy HH:MM` in Europe/Paris.
 pub fn paris_time(t: DateTime<Utc>) -> String {
@@ -94,7 +91,7 @@ pub async fn complaint_list(filters: Vec<(String, String)>) -> Result<ComplaintL
             })
         })
         .collect();
-    Ok(ComplaintListView { header: header(&staff), sites: links(&sites), filters, rows, truncated })
+    Ok(ComplaintListView { header: staff.header(), sites: links(&sites), filters, rows, truncated })
 }
 
 /// Templates that fit a complaint: no restriction, or the same type / procedure.
@@ -173,7 +170,7 @@ pub async fn complaint_detail(id: i64, template: Option<i64>) -> Result<Complain
         }
     };
     Ok(ComplaintDetailView {
-        header: header(&staff),
+        header: staff.header(),
         id: c.id,
         reference: c.reference.clone(),
         kind: c.kind,
@@ -224,7 +221,7 @@ pub async fn entry_form() -> Result<EntryFormView, AppError> {
         }
     };
     Ok(EntryFormView {
-        header: header(&staff),
+        header: staff.header(),
         form: ComplaintFormView { sites: links(&sites), token, lang: "fr".into(), state: form_state, reply_days: state.complaints.reply_days },
         today: paris_day(now).to_string(),
     })
@@ -276,7 +273,7 @@ pub async fn templates() -> Result<TemplatesView, AppError> {
     let state = crate::state::app_state()?;
     let mut all = state.store.list_templates(true).await?;
     all.sort_by_key(|t| !t.active);
-    Ok(TemplatesView { header: header(&staff), templates: all.into_iter().map(template_view).collect(), merge_fields: merge_fields() })
+    Ok(TemplatesView { header: staff.header(), templates: all.into_iter().map(template_view).collect(), merge_fields: merge_fields() })
 }
 
 /// The form values of a stored template.
@@ -302,7 +299,7 @@ pub async fn template_form(id: Option<i64>) -> Result<TemplateFormView, AppError
         (None, Some(id)) => FormState { values: template_values(&state.store.template(id).await?.ok_or(AppError::NotFound)?), ..Default::default() },
         (None, None) => FormState { values: vec![("actif".into(), "1".into())], ..Default::default() },
     };
-    Ok(TemplateFormView { header: header(&staff), id, state: form_state, merge_fields: merge_fields() })
+    Ok(TemplateFormView { header: staff.header(), id, state: form_state, merge_fields: merge_fields() })
 }
 
 /// Most messages on the outbox page.
@@ -314,5 +311,5 @@ pub async fn outbox() -> Result<OutboxView, AppError> {
     staff.require_template_manager()?;
     let state = crate::state::app_state()?;
     let emails = state.store.list_outbox(OUTBOX_LIMIT).await?.into_iter().map(email_view).collect();
-    Ok(OutboxView { header: header(&staff), smtp_configured: state.complaints.smtp_configured, emails })
+    Ok(OutboxView { header: staff.header(), smtp_configured: state.complaints.smtp_configured, emails })
 }
