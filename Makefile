@@ -18,7 +18,7 @@ E2E_PORT ?= 3917
 
 AIOSMTPD_VERSION = 1.4.6
 
-.PHONY: run test deps test-deps tools npm-style npm-e2e chromium css build build-release unit e2e demo clean
+.PHONY: run test deps test-deps tools npm-style npm-e2e chromium css build build-release unit e2e demo clean bench-dashboard
 
 ## make run: build the release and serve on LEPTOS_SITE_ADDR (default 127.0.0.1:3000).
 run: tools npm-style css build-release
@@ -80,6 +80,34 @@ unit: test-deps
 
 e2e: build npm-e2e chromium
 	cd end2end && E2E_PORT=$(E2E_PORT) npx playwright test
+
+## make bench-dashboard: dashboard and export timings over BENCH_RESPONSES generated responses
+## (issue 4; figures in BENCHMARKS.md). Not part of `make test`. The database is kept in
+## target/bench/ and reused while it holds the same plan (delete the folder to regenerate).
+BENCH_RESPONSES ?= 1000000
+BENCH_YEARS ?= 3
+BENCH_DIR := target/bench
+BENCH_DB := $(BENCH_DIR)/bench.db
+BENCH_EMAIL := bench.qualite@essonne.gouv.fr
+BENCH_PASSWORD := banc-d-essai-tableau-de-bord
+BENCH_ENV = DATABASE_URL="sqlite://$(BENCH_DB)?mode=rwc" LEPTOS_OUTPUT_NAME=avis LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_ENV=PROD
+
+bench-dashboard:
+	RUSTFLAGS="--cfg erase_components" cargo build --release -p server
+	@mkdir -p $(BENCH_DIR)
+	@marker="$(BENCH_DB).$(BENCH_RESPONSES)-$(BENCH_YEARS)-$$(date +%Y).done"; \
+	if [ -f "$$marker" ]; then echo "Reusing $(BENCH_DB) ($(BENCH_RESPONSES) responses)"; else \
+	  rm -f $(BENCH_DB) $(BENCH_DB)-wal $(BENCH_DB)-shm $(BENCH_DB).*.done; \
+	  $(BENCH_ENV) ./target/release/server generate --responses $(BENCH_RESPONSES) --years $(BENCH_YEARS); \
+	  echo '$(BENCH_PASSWORD)' | $(BENCH_ENV) ./target/release/server create-user --email $(BENCH_EMAIL) --name "Banc d'essai" --role qualite; \
+	  touch "$$marker"; fi
+	@echo "Database: $$(du -h $(BENCH_DB) | cut -f1) ($(BENCH_DB), WAL $$(du -h $(BENCH_DB)-wal 2>/dev/null | cut -f1 || echo 0))"
+	@port=$$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"); \
+	$(BENCH_ENV) LEPTOS_SITE_ADDR=127.0.0.1:$$port ./target/release/server serve > $(BENCH_DIR)/server.log 2>&1 & pid=$$!; \
+	trap "kill $$pid 2>/dev/null || true" EXIT; \
+	for i in $$(seq 1 150); do curl -sf http://127.0.0.1:$$port/healthz >/dev/null && break; \
+	  kill -0 $$pid 2>/dev/null || { cat $(BENCH_DIR)/server.log; exit 1; }; sleep 0.2; done; \
+	BASE_URL=http://127.0.0.1:$$port EMAIL=$(BENCH_EMAIL) PASSWORD='$(BENCH_PASSWORD)' SERVER_PID=$$pid node end2end/bench/dashboard.mjs
 
 clean:
 	cargo clean

@@ -52,6 +52,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <li><a href="/">{t!(i18n, common.nav_survey)}</a></li>
                         <li><a href="/reclamation">{t!(i18n, common.nav_complaint)}</a></li>
                         <li><a href="/suivi">{t!(i18n, common.nav_tracking)}</a></li>
+                        <li><a href="/resultats">{t!(i18n, common.nav_results)}</a></li>
                     </ul>
                 </nav>
             </div>

@@ -11,9 +11,12 @@ pub mod auth;
 pub mod complaints;
 pub mod components;
 pub mod dashboard;
+#[cfg(feature = "ssr")]
+pub mod export;
 pub mod domain;
 pub mod error;
 pub mod form;
+pub mod import;
 pub mod survey;
 
 #[cfg(feature = "ssr")]
@@ -75,8 +78,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/reclamation/enregistree/:reference") view=complaints::page::FiledPage ssr=SsrMode::Async />
                         <Route path=path!("/reclamation/:site") view=complaints::page::ComplaintPage ssr=SsrMode::Async />
                         <Route path=path!("/suivi") view=complaints::page::TrackingPage ssr=SsrMode::Async />
+                        <Route path=path!("/resultats") view=survey::published::PublishedResultsPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/connexion") view=auth::page::LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/admin") view=dashboard::page::DashboardPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/remarques") view=dashboard::remarks::RemarksPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/import") view=import::page::ImportPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/rapport") view=dashboard::report::ReportPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/reclamations") view=complaints::staff::page::ComplaintListPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/reclamations/nouvelle") view=complaints::staff::page::EntryPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/reclamations/saisie") view=complaints::staff::page::EntryPage ssr=SsrMode::Async />

@@ -26,17 +26,65 @@ for (const javaScriptEnabled of [true, false]) {
     test('log in and see the respondents per site', async ({ page, request }) => {
       const evry = await respondents(request, 'evry');
       await login(page);
-      const block = page.locator('section[data-site="evry"]');
-      await expect(block.getByRole('heading', { level: 2 })).toHaveText("Préfecture d'Évry-Courcouronnes");
-      await expect(block.locator('.respondents')).toContainText(`${evry} répondants sur un objectif de 150`);
-      await expect(block.locator('progress')).toHaveAttribute('max', '150');
+      const row = page.locator('tr[data-site="evry"]');
+      await expect(row.getByRole('rowheader')).toHaveText("Préfecture d'Évry-Courcouronnes");
+      await expect(row.locator('.respondents')).toHaveText(`${evry}`);
+      await expect(row.locator('progress')).toHaveAttribute('max', '150');
+      await expect(page.getByRole('heading', { name: 'Comparaison entre sites' })).toBeVisible();
+      await expect(page.getByRole('heading', { name: 'Réclamations et suggestions' })).toBeVisible();
       await expect(page.locator('body')).not.toContainText('NaN');
+      // A filter is a plain GET form: it works with and without JavaScript.
+      await page.getByLabel('Site', { exact: true }).selectOption('palaiseau');
+      await page.getByRole('button', { name: 'Filtrer' }).click();
+      await expect(page).toHaveURL(/site=palaiseau/);
+      await expect(page.locator('tr[data-site="evry"]')).toHaveCount(0);
+      await expect(page.locator('tr[data-site="palaiseau"]')).toHaveCount(1);
       if (javaScriptEnabled) {
+        await hydrated(page);
+        await expectNoAxeViolation(page);
+        await page.goto('/admin/remarques');
+        await hydrated(page);
+        await expectNoAxeViolation(page);
+        await page.goto('/admin/import');
+        await hydrated(page);
+        await expectNoAxeViolation(page);
+        await page.goto('/admin/rapport');
+        await expect(page.getByRole('heading', { level: 1 })).toContainText('rapport pour le comité local des usagers');
         await hydrated(page);
         await expectNoAxeViolation(page);
       }
       await page.getByRole('button', { name: 'Se déconnecter' }).click();
       await expect(page).toHaveURL(/\/admin\/connexion$/);
     });
+
+    test('the remark list shows text as text and the exports download', async ({ page }) => {
+      await login(page);
+      await page.goto('/admin/remarques');
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText('Remarques libres des répondants');
+      await expect(page.getByRole('status')).toContainText('remarque(s)');
+      const download = page.waitForEvent('download');
+      await page.getByRole('link', { name: 'Exporter les remarques (CSV Excel)' }).click();
+      expect((await download).suggestedFilename()).toMatch(/^remarques-.*\.csv$/);
+    });
   });
 }
+
+test('the published results page is accessible and shows no free text', async ({ page }) => {
+  await page.goto('/resultats');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText("Résultats de l'enquête de satisfaction");
+  await expect(page.locator('section.published-campaign').first()).toBeVisible();
+  await hydrated(page);
+  await expectNoAxeViolation(page);
+});
+
+test('the users\' committee report takes an action without JavaScript', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await login(page);
+  await page.goto('/admin/rapport');
+  await page.getByLabel('Vous nous avez dit').fill('Il manque des chaises');
+  await page.getByLabel('Nous avons fait').fill('Dix chaises de plus en salle d\'attente');
+  await page.getByRole('button', { name: "Ajouter l'action" }).click();
+  await expect(page.locator('table.report-actions').first()).toContainText('Dix chaises de plus');
+  await context.close();
+});

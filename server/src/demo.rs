@@ -47,7 +47,7 @@ const REMARKS: [&str; 10] = [
 
 /// Weights for a closed question's options, in option order: a plausible, mostly satisfied
 /// public, with more waiting at Évry (residence permits).
-fn weights(question: &str, options: usize, site: &str) -> Vec<u32> {
+pub(crate) fn weights(question: &str, options: usize, site: &str) -> Vec<u32> {
     let mut w: Vec<u32> = match question {
         "satisfaction_globale" => vec![48, 34, 12, 6],
         "amabilite" | "simplicite_langage" | "conseil" => vec![45, 33, 10, 5, 7],
@@ -63,7 +63,7 @@ fn weights(question: &str, options: usize, site: &str) -> Vec<u32> {
 }
 
 /// A plausible visit time: a weekday of the period, 9:00–16:30 Europe/Paris.
-fn visit_time(rng: &mut StdRng, first: NaiveDate, days: i64) -> DateTime<Utc> {
+pub(crate) fn visit_time(rng: &mut StdRng, first: NaiveDate, days: i64) -> DateTime<Utc> {
     loop {
         let day = first + Duration::days(rng.gen_range(0..days.max(1)));
         if matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
@@ -77,7 +77,7 @@ fn visit_time(rng: &mut StdRng, first: NaiveDate, days: i64) -> DateTime<Utc> {
     }
 }
 
-fn answers(rng: &mut StdRng, questionnaire: &Questionnaire, site: &str) -> SurveyAnswers {
+pub(crate) fn answers(rng: &mut StdRng, questionnaire: &Questionnaire, site: &str) -> SurveyAnswers {
     let mut a = SurveyAnswers::default();
     for q in &questionnaire.questions {
         let options = q.options();
@@ -132,14 +132,19 @@ pub async fn seed_demo(store: &DynStore, today: NaiveDate, seed: u64) -> Result<
     for (slug, count) in DEMO_RESPONSES {
         let site = store.site_by_slug(slug).await?.ok_or_else(|| DemoError::MissingSite(slug.to_string()))?;
         for _ in 0..count {
+            let channel = if rng.gen_bool(0.3) { Channel::Tablette } else { Channel::Web };
+            let language = languages[language_dist.sample(&mut rng)].0.to_string();
+            let submitted_at = visit_time(&mut rng, starts_on, DEMO_PAST_DAYS);
+            let answers = answers(&mut rng, &questionnaire, slug);
             let response = NewResponse {
                 campaign_id,
                 site_id: site.id,
                 questionnaire_version_id: version,
-                channel: if rng.gen_bool(0.3) { Channel::Tablette } else { Channel::Web },
-                language: languages[language_dist.sample(&mut rng)].0.to_string(),
-                submitted_at: visit_time(&mut rng, starts_on, DEMO_PAST_DAYS),
-                answers: answers(&mut rng, &questionnaire, slug),
+                channel,
+                language,
+                submitted_at,
+                dimensions: questionnaire.dimensions(&answers.choices),
+                answers,
                 token_nonce: None,
             };
             store.insert_response(&response).await?;

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod generate;
 pub mod security;
 pub mod seed;
 
@@ -121,6 +122,16 @@ pub fn router(state: AppState, sessions: SqliteSessionStore, secure_cookies: boo
         .route("/admin/reclamations/{id}/statut", post(app::complaints::staff::http::post_status))
         .route("/admin/reclamations/{id}/reponse", post(app::complaints::staff::http::post_reply))
         .route("/admin/courriers-types/enregistrer", post(app::complaints::staff::http::post_template))
+        .route("/admin/export/reponses", get(app::dashboard::download::get_responses))
+        .route("/admin/export/remarques", get(app::dashboard::download::get_remarks))
+        .route("/admin/export/reclamations", get(app::dashboard::download::get_complaints))
+        .route(
+            "/admin/import",
+            post(app::import::http::post_import).layer(axum::extract::DefaultBodyLimit::max(app::import::http::MAX_FILE_BYTES + 64 * 1024)),
+        )
+        .route("/admin/import/modele.csv", get(app::import::http::get_template))
+        .route("/admin/rapport/actions", post(app::dashboard::actions::post_action))
+        .route("/admin/rapport/actions/supprimer", post(app::dashboard::actions::post_delete_action))
         .route("/admin/connexion", post(app::auth::http::post_login))
         .route("/admin/deconnexion", post(app::auth::http::post_logout))
         .route("/srv/{*fn_name}", post(server_fns))
@@ -146,7 +157,13 @@ pub fn router(state: AppState, sessions: SqliteSessionStore, secure_cookies: boo
         .layer(session_layer)
         .layer(axum::middleware::from_fn(security::same_origin_guard))
         .layer(axum::middleware::from_fn(security::security_headers))
-        .layer(tower_http::compression::CompressionLayer::new())
+        // Exports are streamed as they are read (a million rows at disk speed): compressing
+        // them on the fly would cost a core and tens of MB of buffers, so CSV is sent as is
+        // (XLSX is already a zip).
+        .layer(tower_http::compression::CompressionLayer::new().compress_when({
+            use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+            DefaultPredicate::new().and(NotForContentType::const_new("text/csv")).and(NotForContentType::const_new(app::export::XLSX_CONTENT_TYPE))
+        }))
         .with_state(state)
 }
 

@@ -48,6 +48,20 @@ enum Command {
         #[arg(long, default_value_t = 2021)]
         seed: u64,
     },
+    /// Fill an empty database with generated responses for benchmarks: one campaign per full
+    /// calendar year before the current one, the responses spread over the three sites and the
+    /// weekdays of those years (see `make bench-dashboard`).
+    Generate {
+        /// Number of responses.
+        #[arg(long)]
+        responses: u64,
+        /// Number of full calendar years before the current one.
+        #[arg(long)]
+        years: u32,
+        /// Random seed (same seed, same data).
+        #[arg(long, default_value_t = 2024)]
+        seed: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -96,6 +110,20 @@ async fn run(cli: Cli) -> Result<(), String> {
             let today = app::time::paris_day(chrono::Utc::now());
             let c = server::demo::seed_demo_complaints(&state.store, today, config.reply_days, seed).await.map_err(|e| e.to_string())?;
             println!("{n} réponses et {c} réclamations ou suggestions de démonstration créées.");
+            Ok(())
+        }
+        Command::Generate { responses, years, seed } => {
+            let (state, _) = server::prepare(&config).await.map_err(|e| e.to_string())?;
+            let today = app::time::paris_day(chrono::Utc::now());
+            let g = server::generate::generate(&state.store, today, responses, years, seed).await.map_err(|e| e.to_string())?;
+            let secs = g.elapsed.as_secs_f64();
+            let campaigns: Vec<String> = g.campaigns.iter().map(|(year, id)| format!("{year} (id {id})")).collect();
+            println!(
+                "{} réponses générées en {secs:.1} s ({:.0} réponses/s) ; campagnes : {}.",
+                g.responses,
+                g.responses as f64 / secs.max(1e-9),
+                campaigns.join(", ")
+            );
             Ok(())
         }
     }

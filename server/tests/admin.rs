@@ -40,13 +40,13 @@ async fn dashboard_needs_login_and_then_shows_counts() {
 
     let (status, body) = app.get("/admin").await;
     assert_eq!(status, 200, "{body}");
-    let evry = text_of(&body, "section[data-site=evry]").unwrap();
-    assert!(evry.contains("1 répondants sur un objectif de 150"), "{evry}");
-    assert_eq!(select(&body, "section[data-site=evry] progress[max='150'][value='1']").len(), 1);
-    assert!(evry.contains("Satisfaits : 100 %"), "{evry}");
-    let palaiseau = text_of(&body, "section[data-site=palaiseau]").unwrap();
-    assert!(palaiseau.contains("0 répondants sur un objectif de 150"));
-    assert!(palaiseau.contains("pas encore de réponse"));
+    assert_eq!(text_of(&body, "tr[data-site=evry] td.respondents").as_deref(), Some("1"), "{body}");
+    assert_eq!(select(&body, "tr[data-site=evry] progress[max='150'][value='1']").len(), 1);
+    assert_eq!(text_of(&body, "tr[data-site=palaiseau] td.respondents").as_deref(), Some("0"));
+    let overall = text_of(&body, "div[data-question=satisfaction_globale]").unwrap();
+    assert!(overall.contains("Satisfaits : 100 %"), "{overall}");
+    let kindness = text_of(&body, "div[data-question=amabilite]").unwrap();
+    assert!(kindness.contains("pas encore de réponse"), "{kindness}");
     assert!(!body.contains("NaN"));
 
     // Logout destroys the session.

@@ -18,12 +18,6 @@ async fn app_with_agent() -> (TestApp, DynStore) {
     (app, store)
 }
 
-/// Logs `email` in on `app`'s client (its cookie jar keeps the session).
-async fn login(app: &TestApp, email: &str, password: &str) {
-    let r = app.post_form("/admin/connexion", &[("email", email), ("password", password)]).await;
-    assert_eq!(r.status(), 303, "login {email}: {}", r.text().await.unwrap_or_default());
-}
-
 async fn by_reference(store: &DynStore, reference: &str) -> Complaint {
     store.complaint_by_reference(reference).await.expect("store").expect("complaint")
 }

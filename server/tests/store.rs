@@ -63,6 +63,7 @@ async fn a_token_nonce_is_consumed_once_and_tallies_count() {
         channel: Channel::Web,
         language: "fr".into(),
         submitted_at: Utc::now(),
+        dimensions: camp.questionnaire.dimensions(&answers.choices),
         answers: answers.clone(),
         token_nonce: nonce.map(str::to_string),
     };
@@ -117,4 +118,48 @@ async fn demo_seeding_fills_an_empty_database_only() {
     assert_eq!(all.len(), server::demo::DEMO_COMPLAINTS);
     assert!(all.iter().all(|c| c.message.starts_with("[Démonstration]") && c.received_on <= today));
     assert!(all.iter().any(|c| c.status == app::domain::complaint::ComplaintStatus::Repondue));
+}
+
+#[tokio::test]
+async fn responses_stored_before_the_aggregates_get_their_day_and_counts_back() {
+    use app::store::ResponseFilter;
+    use chrono::TimeZone;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("s.db").display());
+    let sqlite = SqliteStore::connect(&url).await.unwrap();
+    sqlite.migrate().await.unwrap();
+    let s: DynStore = Arc::new(sqlite.clone());
+    let c = campaign(&s, "2025", day(2025, 1, 1), day(2025, 12, 31)).await;
+    let camp = s.campaign_by_id(c).await.unwrap().unwrap();
+    let evry = s.site_by_slug("evry").await.unwrap().unwrap();
+    let mut answers = SurveyAnswers::default();
+    answers.choices.insert("satisfaction_globale".into(), "tres_satisfait".into());
+    let response = NewResponse {
+        campaign_id: c,
+        site_id: evry.id,
+        questionnaire_version_id: camp.settings.questionnaire_version_id,
+        channel: Channel::Web,
+        language: "fr".into(),
+        // 00:30 in Paris on 31 March 2025 (summer time).
+        submitted_at: Utc.with_ymd_and_hms(2025, 3, 30, 22, 30, 0).unwrap(),
+        dimensions: camp.questionnaire.dimensions(&answers.choices),
+        answers,
+        token_nonce: None,
+    };
+    s.insert_response(&response).await.unwrap();
+    let before = s.respondents_by_day(&ResponseFilter::all()).await.unwrap();
+    assert_eq!(before.len(), 1);
+    assert_eq!(before[0].day, day(2025, 3, 31));
+
+    // As a database migrated from 0002 looks: no day, empty aggregates.
+    for sql in ["UPDATE responses SET day = NULL", "DELETE FROM response_cube", "DELETE FROM answer_cube", "DELETE FROM response_day", "DELETE FROM answer_day"] {
+        sqlx::query(sql).execute(sqlite.pool()).await.unwrap();
+    }
+    assert!(s.respondents_by_day(&ResponseFilter::all()).await.unwrap().is_empty());
+    s.migrate().await.unwrap();
+    assert_eq!(s.respondents_by_day(&ResponseFilter::all()).await.unwrap(), before);
+    let counts = s.answer_counts_by_month(&ResponseFilter::all()).await.unwrap();
+    assert_eq!(counts.len(), 1);
+    assert_eq!((counts[0].month, counts[0].count), ((2025, 3), 1));
+    assert_eq!(s.rebuild_aggregates().await.unwrap(), 1);
 }

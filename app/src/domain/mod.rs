@@ -4,6 +4,8 @@
 pub mod calendar;
 pub mod complaint;
 pub mod deadline;
+pub mod indicators;
+pub mod paper_import;
 pub mod questionnaire;
 pub mod reference;
 pub mod stats;

@@ -25,8 +25,27 @@ pub struct Questionnaire {
     /// Key of the question holding overall satisfaction (the Services Publics+ headline indicator,
     /// published in `/api/v1/results`).
     pub overall_satisfaction: String,
+    /// Key of the closed question asking which procedure (démarche) the visit was for, if any:
+    /// its answer is copied onto each response so that dashboards and exports filter on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procedure_question: Option<String>,
+    /// Key of the closed question asking whether the visitor had an appointment (rendez-vous),
+    /// if any; copied onto each response like [`Questionnaire::procedure_question`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment_question: Option<String>,
     /// Questions in display order.
     pub questions: Vec<Question>,
+}
+
+/// The answers of one response to the questionnaire's filter questions (option keys), as stored
+/// on the response row (`responses.procedure`, `responses.appointment`); `None` = not asked or
+/// not answered.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ResponseDimensions {
+    /// Option key of the procedure question.
+    pub procedure: Option<String>,
+    /// Option key of the appointment question.
+    pub appointment: Option<String>,
 }
 
 /// A question of the questionnaire.
@@ -117,10 +136,34 @@ impl Questionnaire {
                 }
             }
         }
+        for (role, key) in [("procedure", &self.procedure_question), ("appointment", &self.appointment_question)] {
+            if let Some(key) = key {
+                if !matches!(self.question(key), Some(Question { kind: QuestionKind::SingleChoice { .. }, .. })) {
+                    return Err(format!("{role} question {key:?} missing or not closed"));
+                }
+            }
+        }
         match self.question(&self.overall_satisfaction) {
             Some(Question { kind: QuestionKind::SingleChoice { .. }, .. }) => Ok(()),
             _ => Err(format!("overall satisfaction question {:?} missing or not closed", self.overall_satisfaction)),
         }
+    }
+
+    /// The answers of `choices` (question key → option key) to the procedure and appointment
+    /// questions.
+    pub fn dimensions(&self, choices: &BTreeMap<String, String>) -> ResponseDimensions {
+        let answer = |key: &Option<String>| key.as_ref().and_then(|k| choices.get(k)).cloned();
+        ResponseDimensions { procedure: answer(&self.procedure_question), appointment: answer(&self.appointment_question) }
+    }
+
+    /// The procedure question, if the questionnaire has one.
+    pub fn procedure(&self) -> Option<&Question> {
+        self.procedure_question.as_deref().and_then(|k| self.question(k))
+    }
+
+    /// The appointment question, if the questionnaire has one.
+    pub fn appointment(&self) -> Option<&Question> {
+        self.appointment_question.as_deref().and_then(|k| self.question(k))
     }
 
     /// The question with this key, if any.
@@ -187,13 +230,34 @@ mod tests {
 
     #[test]
     fn check_rejects_duplicates_and_missing_headline() {
-        let ok = Questionnaire { overall_satisfaction: "x".into(), questions: vec![closed("x")] };
+        let ok = Questionnaire { overall_satisfaction: "x".into(), procedure_question: None, appointment_question: None, questions: vec![closed("x")] };
         assert!(ok.check().is_ok());
-        let dup = Questionnaire { overall_satisfaction: "x".into(), questions: vec![closed("x"), closed("x")] };
+        let dup = Questionnaire { overall_satisfaction: "x".into(), procedure_question: None, appointment_question: None, questions: vec![closed("x"), closed("x")] };
         assert!(dup.check().unwrap_err().contains("duplicate"));
-        let missing = Questionnaire { overall_satisfaction: "y".into(), questions: vec![closed("x")] };
+        let missing = Questionnaire { overall_satisfaction: "y".into(), procedure_question: None, appointment_question: None, questions: vec![closed("x")] };
         assert!(missing.check().is_err());
-        let bad_key = Questionnaire { overall_satisfaction: "X".into(), questions: vec![closed("X")] };
+        let bad_key = Questionnaire { overall_satisfaction: "X".into(), procedure_question: None, appointment_question: None, questions: vec![closed("X")] };
         assert!(bad_key.check().is_err());
+    }
+
+    #[test]
+    fn filter_questions_must_be_closed_and_give_the_dimensions() {
+        let free = Question { key: "libre".into(), label: text("L"), hint: None, required: false, kind: QuestionKind::FreeText { max_chars: 10 } };
+        let mut q = Questionnaire { overall_satisfaction: "x".into(), procedure_question: Some("x".into()), appointment_question: None, questions: vec![closed("x"), free] };
+        assert!(q.check().is_ok());
+        let choices = BTreeMap::from([("x".to_string(), "a".to_string())]);
+        assert_eq!(q.dimensions(&choices), ResponseDimensions { procedure: Some("a".into()), appointment: None });
+        assert_eq!(q.dimensions(&BTreeMap::new()), ResponseDimensions::default());
+        q.appointment_question = Some("libre".into());
+        assert!(q.check().unwrap_err().contains("appointment"));
+        q.appointment_question = Some("absent".into());
+        assert!(q.check().is_err());
+    }
+
+    #[test]
+    fn the_seeded_questionnaire_names_its_filter_questions() {
+        let q = Questionnaire::from_json(include_str!("../../../migrations/seed/default_questionnaire.json")).unwrap();
+        assert_eq!(q.procedure().map(|x| x.key.as_str()), Some("demarche"));
+        assert_eq!(q.appointment().map(|x| x.key.as_str()), Some("rendez_vous"));
     }
 }

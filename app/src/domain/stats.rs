@@ -2,9 +2,11 @@
 //!
 //! Rules (../shared/DESIGN.md §2, Services Publics+): no `NaN`, no division by zero — with no answer
 //! a share is `None`; "sans avis" answers are counted but excluded from shares; the satisfied share
-//! is the proportion of "satisfied" answers among those who gave an opinion.
+//! is the proportion of "satisfied" answers among those who gave an opinion. Net satisfaction is the
+//! satisfied share minus the dissatisfied share, in points; the JDMA-style score maps the answers to
+//! a score out of 10, read in bands (≥ 8 good, ≥ 5 average, below poor; see [`ScoreBand`]).
 
-use super::questionnaire::{localized, Question};
+use super::questionnaire::{localized, AnswerOption, Question};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -105,6 +107,67 @@ pub struct OptionRow {
     pub no_opinion: bool,
 }
 
+/// Band of a JDMA-style score out of 10 (../shared/DESIGN.md §2): ≥ 8 good, ≥ 5 average, below
+/// poor. Serialised (serde) as the variant name (`"Good"`, …), like the other domain enums; the
+/// French word shown to people is [`ScoreBand::as_str`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ScoreBand {
+    /// Score ≥ [`ScoreBand::GOOD_FROM`] (8 out of 10).
+    Good,
+    /// [`ScoreBand::AVERAGE_FROM`] (5) ≤ score < 8.
+    Average,
+    /// Score < 5 out of 10.
+    Poor,
+}
+
+impl ScoreBand {
+    /// Lowest score (out of 10, inclusive) in the good band.
+    pub const GOOD_FROM: f64 = 8.0;
+    /// Lowest score (out of 10, inclusive) in the average band.
+    pub const AVERAGE_FROM: f64 = 5.0;
+
+    /// Band of a score out of 10: ≥ 8.0 → `Good`, ≥ 5.0 → `Average`, else `Poor` (a `NaN`, which
+    /// [`question_stats`] never produces, is `Poor`).
+    pub fn for_score(score: f64) -> ScoreBand {
+        if score >= Self::GOOD_FROM {
+            ScoreBand::Good
+        } else if score >= Self::AVERAGE_FROM {
+            ScoreBand::Average
+        } else {
+            ScoreBand::Poor
+        }
+    }
+
+    /// French label: `"bon"`, `"moyen"` or `"faible"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScoreBand::Good => "bon",
+            ScoreBand::Average => "moyen",
+            ScoreBand::Poor => "faible",
+        }
+    }
+}
+
+/// JDMA-style mean score out of 10 (0.0..=10.0) of `counts`, the answer counts of the opinion
+/// options (no "sans avis") in questionnaire order, best first: option `i` of `k` is worth
+/// `10 × (k − 1 − i) / (k − 1)` (a single option is worth 10); the mean is weighted by the counts.
+/// `None` when there is no option or no answer.
+///
+/// Example: 48 / 34 / 12 / 6 → (48 × 10 + 34 × 6.67 + 12 × 3.33 + 6 × 0) / 100 = 7.47.
+fn score_out_of_10(counts: &[u64]) -> Option<f64> {
+    let total: u128 = counts.iter().map(|&c| u128::from(c)).sum();
+    if total == 0 {
+        return None;
+    }
+    let k = counts.len() as u128;
+    if k == 1 {
+        return Some(10.0);
+    }
+    // Integer weighted sum of ranks (k − 1 − i), divided once at the end: no accumulated rounding.
+    let ranks: u128 = counts.iter().enumerate().map(|(i, &c)| u128::from(c) * (k - 1 - i as u128)).sum();
+    Some(10.0 * ranks as f64 / ((k - 1) * total) as f64)
+}
+
 /// Distribution and satisfied share of one closed question.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QuestionStats {
@@ -119,6 +182,18 @@ pub struct QuestionStats {
     /// Satisfied share among `answered`; `None` when the question does not measure satisfaction
     /// or nobody gave an opinion.
     pub satisfied: Option<ShareEstimate>,
+    /// Dissatisfied share (options flagged `dissatisfied`) among `answered`; `None` when the
+    /// question does not measure satisfaction or nobody gave an opinion.
+    pub dissatisfied: Option<ShareEstimate>,
+    /// Net satisfaction in percentage points, −100.0..=100.0: 100 × (satisfied share −
+    /// dissatisfied share) (Services Publics+). `None` in the same cases as `satisfied`.
+    pub net_points: Option<f64>,
+    /// JDMA-style mean score out of 10 (0.0..=10.0): the opinion options in questionnaire order,
+    /// best first, option `i` of `k` worth `10 × (k − 1 − i) / (k − 1)` (a single opinion option is
+    /// worth 10), weighted by their counts. `None` in the same cases as `satisfied`.
+    pub score10: Option<f64>,
+    /// Band of `score10` ([`ScoreBand::for_score`]); `None` when `score10` is.
+    pub band: Option<ScoreBand>,
 }
 
 /// Builds the statistics of a closed question from answer counts (`option key → count`).
@@ -143,21 +218,42 @@ pub fn question_stats(question: &Question, counts: &HashMap<String, u64>, lang: 
             no_opinion: o.no_opinion,
         })
         .collect();
-    let satisfied = if question.measures_satisfaction() {
-        let successes = options.iter().filter(|o| o.satisfied && !o.no_opinion).map(|o| count_of(&o.key)).sum();
+    let measures = question.measures_satisfaction();
+    let share_of = |flag: fn(&AnswerOption) -> bool| {
+        if !measures {
+            return None;
+        }
+        let successes = options.iter().filter(|o| flag(o) && !o.no_opinion).map(|o| count_of(&o.key)).sum();
         ShareEstimate::new(successes, answered)
-    } else {
-        None
     };
-    Some(QuestionStats { key: question.key.clone(), label: localized(&question.label, lang).to_string(), rows, answered, satisfied })
+    let satisfied = share_of(|o| o.satisfied);
+    let dissatisfied = share_of(|o| o.dissatisfied);
+    let net_points = match (satisfied, dissatisfied) {
+        // From the counts (same `n`), so that 82 % − 18 % is exactly 64 points.
+        (Some(s), Some(d)) => Some((100.0 * (s.successes as f64 - d.successes as f64) / s.n as f64).clamp(-100.0, 100.0)),
+        _ => None,
+    };
+    let score10 = if measures { score_out_of_10(&opinion_counts) } else { None };
+    Some(QuestionStats {
+        key: question.key.clone(),
+        label: localized(&question.label, lang).to_string(),
+        rows,
+        answered,
+        satisfied,
+        dissatisfied,
+        net_points,
+        score10,
+        band: score10.map(ScoreBand::for_score),
+    })
 }
 
-/// Progress towards a respondent target, in whole percent capped at 100 (0 when `target` is 0).
+/// Progress towards a respondent target, in whole percent (rounded down) capped at 100 (0 when
+/// `target` is 0). Never overflows, whatever the counts.
 pub fn progress_percent(respondents: u64, target: u64) -> u32 {
     if target == 0 {
         return 0;
     }
-    ((respondents.min(target) * 100) / target) as u32
+    ((u128::from(respondents.min(target)) * 100) / u128::from(target)) as u32
 }
 
 #[cfg(test)]
@@ -268,5 +364,137 @@ mod tests {
         assert_eq!(progress_percent(75, 150), 50);
         assert_eq!(progress_percent(200, 150), 100);
         assert_eq!(progress_percent(10, 0), 0);
+        assert_eq!(progress_percent(u64::MAX / 2, u64::MAX), 49);
+        assert_eq!(progress_percent(u64::MAX, u64::MAX), 100);
+    }
+
+    fn counts(pairs: &[(&str, u64)]) -> HashMap<String, u64> {
+        pairs.iter().map(|&(k, c)| (k.to_string(), c)).collect()
+    }
+
+    /// A four-point satisfaction scale plus "sans avis", best first.
+    fn four_point_question() -> Question {
+        Question {
+            key: "globale".into(),
+            label: BTreeMap::from([("fr".to_string(), "Satisfaction globale".to_string())]),
+            hint: None,
+            required: true,
+            kind: QuestionKind::SingleChoice {
+                options: vec![
+                    opt("tres_satisfait", true, false),
+                    opt("satisfait", true, false),
+                    opt("peu_satisfait", false, false),
+                    opt("pas_satisfait", false, false),
+                    opt("sans_avis", false, true),
+                ],
+            },
+        }
+    }
+
+    fn assert_no_indicator(stats: &QuestionStats) {
+        assert_eq!((stats.satisfied, stats.dissatisfied, stats.net_points, stats.score10, stats.band), (None, None, None, None, None));
+    }
+
+    #[test]
+    fn indicators_with_no_answer_are_none() {
+        let stats = question_stats(&four_point_question(), &HashMap::new(), "fr").unwrap();
+        assert_no_indicator(&stats);
+        assert!(stats.rows.iter().all(|r| r.percent.is_none()));
+    }
+
+    #[test]
+    fn indicators_with_only_no_opinion_answers_are_none() {
+        let stats = question_stats(&four_point_question(), &counts(&[("sans_avis", 7)]), "fr").unwrap();
+        assert_eq!(stats.answered, 0);
+        assert_eq!(stats.rows[4].count, 7);
+        assert!(stats.rows.iter().all(|r| r.percent.is_none()));
+        assert_no_indicator(&stats);
+    }
+
+    #[test]
+    fn indicators_with_one_answer() {
+        let q = four_point_question();
+        let best = question_stats(&q, &counts(&[("tres_satisfait", 1)]), "fr").unwrap();
+        assert_eq!(best.satisfied.unwrap().share, 1.0);
+        assert_eq!(best.dissatisfied.unwrap().share, 0.0);
+        assert_eq!((best.net_points, best.score10, best.band), (Some(100.0), Some(10.0), Some(ScoreBand::Good)));
+        let worst = question_stats(&q, &counts(&[("pas_satisfait", 1), ("sans_avis", 3)]), "fr").unwrap();
+        assert_eq!((worst.net_points, worst.score10, worst.band), (Some(-100.0), Some(0.0), Some(ScoreBand::Poor)));
+        let third = question_stats(&q, &counts(&[("peu_satisfait", 1)]), "fr").unwrap();
+        assert!((third.score10.unwrap() - 10.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn realistic_four_point_distribution() {
+        // 48 / 34 / 12 / 6 of 100, plus 9 "sans avis" (ignored).
+        let c = counts(&[("tres_satisfait", 48), ("satisfait", 34), ("peu_satisfait", 12), ("pas_satisfait", 6), ("sans_avis", 9)]);
+        let stats = question_stats(&four_point_question(), &c, "fr").unwrap();
+        assert_eq!(stats.answered, 100);
+        let (sat, dis) = (stats.satisfied.unwrap(), stats.dissatisfied.unwrap());
+        assert_eq!((sat.successes, sat.n, dis.successes, dis.n), (82, 100, 18, 100));
+        assert_eq!(stats.net_points, Some(64.0));
+        // (48 × 10 + 34 × 20/3 + 12 × 10/3 + 6 × 0) / 100 = 2240 / 300 = 7.4667.
+        let score = stats.score10.unwrap();
+        assert!((score - 2240.0 / 300.0).abs() < 1e-12, "{score}");
+        assert_eq!(format!("{score:.2}"), "7.47");
+        assert_eq!(stats.band, Some(ScoreBand::Average));
+    }
+
+    #[test]
+    fn single_opinion_option_scores_10() {
+        let q = Question {
+            key: "ok".into(),
+            label: BTreeMap::new(),
+            hint: None,
+            required: false,
+            kind: QuestionKind::SingleChoice { options: vec![opt("oui", true, false), opt("sans_avis", false, true)] },
+        };
+        let stats = question_stats(&q, &counts(&[("oui", 3), ("sans_avis", 2)]), "fr").unwrap();
+        assert_eq!((stats.score10, stats.band, stats.net_points), (Some(10.0), Some(ScoreBand::Good), Some(100.0)));
+    }
+
+    #[test]
+    fn question_without_satisfied_option_has_no_indicator() {
+        let q = Question {
+            key: "canal".into(),
+            label: BTreeMap::new(),
+            hint: None,
+            required: false,
+            kind: QuestionKind::SingleChoice {
+                options: vec![
+                    AnswerOption { key: "rdv".into(), label: BTreeMap::new(), satisfied: false, dissatisfied: false, no_opinion: false },
+                    AnswerOption { key: "sans_rdv".into(), label: BTreeMap::new(), satisfied: false, dissatisfied: false, no_opinion: false },
+                ],
+            },
+        };
+        let stats = question_stats(&q, &counts(&[("rdv", 5), ("sans_rdv", 3)]), "fr").unwrap();
+        assert_eq!(stats.answered, 8);
+        assert_no_indicator(&stats);
+    }
+
+    #[test]
+    fn score_bands_at_their_thresholds() {
+        assert_eq!(ScoreBand::for_score(10.0), ScoreBand::Good);
+        assert_eq!(ScoreBand::for_score(8.0), ScoreBand::Good);
+        assert_eq!(ScoreBand::for_score(7.999_999), ScoreBand::Average);
+        assert_eq!(ScoreBand::for_score(5.0), ScoreBand::Average);
+        assert_eq!(ScoreBand::for_score(4.999_999), ScoreBand::Poor);
+        assert_eq!(ScoreBand::for_score(0.0), ScoreBand::Poor);
+        assert_eq!(ScoreBand::for_score(f64::NAN), ScoreBand::Poor);
+        assert_eq!([ScoreBand::Good, ScoreBand::Average, ScoreBand::Poor].map(ScoreBand::as_str), ["bon", "moyen", "faible"]);
+        assert_eq!(serde_json::to_string(&ScoreBand::Average).unwrap(), r#""Average""#);
+    }
+
+    #[test]
+    fn question_stats_serde_round_trip() {
+        let c = counts(&[("tres_satisfait", 3), ("pas_satisfait", 1)]);
+        let stats = question_stats(&four_point_question(), &c, "fr").unwrap();
+        let json = serde_json::to_string(&stats).unwrap();
+        let back: QuestionStats = serde_json::from_str(&json).unwrap();
+        // serde_json may change the last bit of a float (no `float_roundtrip`): compare the rest.
+        assert_eq!((&back.rows, back.answered, back.net_points, back.score10, back.band), (&stats.rows, stats.answered, stats.net_points, stats.score10, stats.band));
+        let counts_of = |s: Option<ShareEstimate>| s.map(|s| (s.successes, s.n));
+        assert_eq!((counts_of(back.satisfied), counts_of(back.dissatisfied)), (Some((3, 4)), Some((1, 4))));
+        assert!(json.contains(r#""band":"Average""#), "{json}");
     }
 }

@@ -127,6 +127,8 @@ mod tests {
         let opt = |k: &str| AnswerOption { key: k.into(), label: t(k), satisfied: k == "oui", dissatisfied: k == "non", no_opinion: false };
         Questionnaire {
             overall_satisfaction: "globale".into(),
+            procedure_question: None,
+            appointment_question: Some("rdv".into()),
             questions: vec![
                 Question { key: "globale".into(), label: t("G"), hint: None, required: true, kind: QuestionKind::SingleChoice { options: vec![opt("oui"), opt("non")] } },
                 Question { key: "rdv".into(), label: t("R"), hint: None, required: false, kind: QuestionKind::SingleChoice { options: vec![opt("oui"), opt("non")] } },

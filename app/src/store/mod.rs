@@ -6,10 +6,12 @@
 
 pub mod complaints;
 pub mod sqlite;
+pub mod reporting;
 
 pub use complaints::*;
+pub use reporting::*;
 
-use crate::domain::questionnaire::Questionnaire;
+use crate::domain::questionnaire::{Questionnaire, ResponseDimensions};
 use crate::domain::survey_form::SurveyAnswers;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -89,6 +91,14 @@ pub enum Channel {
 }
 
 impl Channel {
+    /// Every channel, in display order.
+    pub const ALL: [Channel; 3] = [Channel::Web, Channel::Tablette, Channel::Papier];
+
+    /// Parses a stored value (exact match).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
     /// Stored value.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -116,6 +126,9 @@ pub struct NewResponse {
     pub submitted_at: DateTime<Utc>,
     /// The answers.
     pub answers: SurveyAnswers,
+    /// Answers to the procedure and appointment questions, copied onto the response row for
+    /// filtering ([`Questionnaire::dimensions`]).
+    pub dimensions: ResponseDimensions,
     /// Nonce of the one-time form token; `None` for generated or imported responses.
     pub token_nonce: Option<String>,
 }
@@ -127,6 +140,61 @@ pub enum InsertOutcome {
     Recorded(i64),
     /// The form token was already used: nothing stored (double click, reload, replay).
     AlreadyRecorded,
+}
+
+/// A file of paper questionnaires to import (see [`Store::import_responses`]).
+#[derive(Clone, Debug)]
+pub struct PaperImport {
+    /// Campaign the responses count for.
+    pub campaign_id: i64,
+    /// SHA-256 of the file, hex: the same file is imported once per campaign.
+    pub file_sha256: String,
+    /// File name as uploaded (shown in the history).
+    pub file_name: String,
+    /// Staff member who imported it.
+    pub user_id: i64,
+    /// When (UTC).
+    pub at: DateTime<Utc>,
+    /// Nonce of the import form's one-time token (a double submit imports once).
+    pub token_nonce: String,
+}
+
+/// Result of [`Store::import_responses`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportOutcome {
+    /// Every response stored, in one transaction.
+    Imported {
+        /// Import id.
+        id: i64,
+        /// Responses stored.
+        rows: u64,
+    },
+    /// This file was already imported for this campaign: nothing stored.
+    AlreadyImported {
+        /// When it was.
+        at: DateTime<Utc>,
+        /// How many responses it brought.
+        rows: u64,
+    },
+    /// The form token was already used (double submit): nothing stored.
+    TokenUsed,
+}
+
+/// A past import, for the history list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PaperImportRecord {
+    /// Import id.
+    pub id: i64,
+    /// Campaign name.
+    pub campaign_name: String,
+    /// File name.
+    pub file_name: String,
+    /// Responses imported.
+    pub rows: u64,
+    /// Who imported it.
+    pub user_name: String,
+    /// When (UTC).
+    pub imported_at: DateTime<Utc>,
 }
 
 /// Answer counts of one site for a campaign.
@@ -204,7 +272,7 @@ pub struct NewUser {
 
 /// The storage interface. Every implementation passes the same conformance tests.
 #[async_trait]
-pub trait Store: ComplaintStore + Send + Sync + 'static {
+pub trait Store: ComplaintStore + ReportingStore + Send + Sync + 'static {
     /// Runs this backend's migrations (idempotent).
     async fn migrate(&self) -> Result<(), StoreError>;
 
@@ -235,6 +303,23 @@ pub trait Store: ComplaintStore + Send + Sync + 'static {
     /// the same transaction: a nonce already used stores nothing and returns
     /// [`InsertOutcome::AlreadyRecorded`].
     async fn insert_response(&self, response: &NewResponse) -> Result<InsertOutcome, StoreError>;
+
+    /// Stores every response of a paper import in **one** transaction (all or nothing), with the
+    /// import's record; the token nonce is consumed in the same transaction. Each response's
+    /// `import_id` points to the record.
+    async fn import_responses(&self, import: &PaperImport, responses: &[NewResponse]) -> Result<ImportOutcome, StoreError>;
+
+    /// Stores `responses` and their answers and aggregates in **one** transaction (all or
+    /// nothing), without any form token (their `token_nonce` is ignored): for generated or bulk
+    /// data, e.g. `server generate`. Returns the number of responses stored.
+    async fn insert_responses_batch(&self, responses: &[NewResponse]) -> Result<u64, StoreError>;
+
+    /// The most recent imports, newest first.
+    async fn list_imports(&self, limit: u32) -> Result<Vec<PaperImportRecord>, StoreError>;
+
+    /// Consumes the one-time form token `nonce` (staff forms without a stored row of their own):
+    /// `true` the first time, `false` when it was already used.
+    async fn consume_token(&self, nonce: &str, now: DateTime<Utc>) -> Result<bool, StoreError>;
 
     /// Number of responses, all campaigns.
     async fn count_responses(&self) -> Result<u64, StoreError>;

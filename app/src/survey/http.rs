@@ -1,14 +1,14 @@
 //! Plain HTTP routes of the survey: the JavaScript-off form POST and the public results API.
 
 use super::api::{SubmitOutcome, SurveyEcho};
-use super::results::current_results;
+use super::results::campaign_results;
 use super::submit::submit_survey_form;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::state::AppState;
 use crate::store::Channel;
 use axum::body::Body;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
@@ -97,6 +97,8 @@ pub struct SiteResultJson {
 /// The campaign in `GET /api/v1/results`.
 #[derive(Debug, Serialize)]
 pub struct CampaignJson {
+    /// Campaign id (for `?campaign=`).
+    pub id: i64,
     /// Campaign name.
     pub name: String,
     /// First day, ISO 8601 (Europe/Paris).
@@ -116,37 +118,56 @@ pub struct ResultsJson {
     pub sites: Vec<SiteResultJson>,
 }
 
-/// `GET /api/v1/results`: public open data on the current campaign, per site (JSON, 503 when the
-/// database is unreachable).
-pub async fn get_results(State(state): State<AppState>) -> Response {
-    match current_results(&state.store, crate::time::paris_day(Utc::now()), "fr").await {
-        Ok(None) => Json(ResultsJson { campaign: None, sites: Vec::new() }).into_response(),
-        Ok(Some((campaign, sites))) => Json(ResultsJson {
-            campaign: Some(CampaignJson {
-                name: campaign.settings.name,
-                starts_on: campaign.settings.starts_on.to_string(),
-                ends_on: campaign.settings.ends_on.to_string(),
-                demo: campaign.settings.is_demo,
-            }),
-            sites: sites
-                .into_iter()
-                .map(|r| SiteResultJson {
-                    target_met: r.target_met(),
-                    slug: r.site.slug,
-                    name: r.site.name,
-                    respondents: r.respondents,
-                    target: r.target,
-                    answered: r.overall.map(|o| o.n).unwrap_or(0),
-                    share: r.overall.map(|o| o.share),
-                    ci_low: r.overall.map(|o| o.interval.low),
-                    ci_high: r.overall.map(|o| o.interval.high),
-                })
-                .collect(),
-        })
-        .into_response(),
-        Err(e) => {
-            let e = AppError::from(e);
-            (e.status(), Json(serde_json::json!({ "error": td_string!(Locale::fr, common.unavailable_title) }))).into_response()
+/// `GET /api/v1/results[?campaign=ID]`: public open data per site on the current campaign, or
+/// on campaign `ID` (JSON; 404 for an unknown id, 400 for a malformed one, 503 when the database
+/// is unreachable).
+pub async fn get_results(State(state): State<AppState>, Query(query): Query<std::collections::HashMap<String, String>>) -> Response {
+    let error = |status: StatusCode, message: &str| (status, Json(serde_json::json!({ "error": message }))).into_response();
+    let unavailable = |e: crate::store::StoreError| {
+        let e = AppError::from(e);
+        (e.status(), Json(serde_json::json!({ "error": td_string!(Locale::fr, common.unavailable_title) }))).into_response()
+    };
+    let campaign = match query.get("campaign").map(|c| c.trim()) {
+        None | Some("") => match state.store.current_campaign(crate::time::paris_day(Utc::now())).await {
+            Ok(c) => c,
+            Err(e) => return unavailable(e),
+        },
+        Some(id) => {
+            let Ok(id) = id.parse::<i64>() else { return error(StatusCode::BAD_REQUEST, "campaign must be a campaign id (integer)") };
+            match state.store.campaign_by_id(id).await {
+                Ok(Some(c)) => Some(c),
+                Ok(None) => return error(StatusCode::NOT_FOUND, "unknown campaign"),
+                Err(e) => return unavailable(e),
+            }
         }
-    }
+    };
+    let Some(campaign) = campaign else { return Json(ResultsJson { campaign: None, sites: Vec::new() }).into_response() };
+    let sites = match campaign_results(&state.store, &campaign, "fr").await {
+        Ok(s) => s,
+        Err(e) => return unavailable(e),
+    };
+    Json(ResultsJson {
+        campaign: Some(CampaignJson {
+            id: campaign.id,
+            name: campaign.settings.name,
+            starts_on: campaign.settings.starts_on.to_string(),
+            ends_on: campaign.settings.ends_on.to_string(),
+            demo: campaign.settings.is_demo,
+        }),
+        sites: sites
+            .into_iter()
+            .map(|r| SiteResultJson {
+                target_met: r.target_met(),
+                slug: r.site.slug,
+                name: r.site.name,
+                respondents: r.respondents,
+                target: r.target,
+                answered: r.overall.map(|o| o.n).unwrap_or(0),
+                share: r.overall.map(|o| o.share),
+                ci_low: r.overall.map(|o| o.interval.low),
+                ci_high: r.overall.map(|o| o.interval.high),
+            })
+            .collect(),
+    })
+    .into_response()
 }

@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod page;
+pub mod published;
 
 #[cfg(feature = "ssr")]
 pub mod http;

@@ -28,16 +28,14 @@ impl SiteResults {
     }
 }
 
-/// The current campaign on `today` (Europe/Paris) and the results of each active site, labels in
-/// `lang`. `None` when no campaign exists.
+/// The results of each active site for `campaign`, labels in `lang`.
 ///
 /// # Errors
 /// The database fails.
-pub async fn current_results(store: &DynStore, today: NaiveDate, lang: &str) -> Result<Option<(Campaign, Vec<SiteResults>)>, StoreError> {
-    let Some(campaign) = store.current_campaign(today).await? else { return Ok(None) };
+pub async fn campaign_results(store: &DynStore, campaign: &Campaign, lang: &str) -> Result<Vec<SiteResults>, StoreError> {
     let tallies = store.campaign_tallies(campaign.id).await?;
     let empty = HashMap::new();
-    let sites = tallies
+    Ok(tallies
         .into_iter()
         .map(|t| {
             let questions: Vec<QuestionStats> =
@@ -45,6 +43,21 @@ pub async fn current_results(store: &DynStore, today: NaiveDate, lang: &str) -> 
             let overall = questions.iter().find(|q| q.key == campaign.questionnaire.overall_satisfaction).and_then(|q| q.satisfied);
             SiteResults { site: t.site, respondents: t.respondents, target: campaign.settings.target_per_site.max(0) as u64, questions, overall }
         })
-        .collect();
+        .collect())
+}
+
+/// The current campaign on `today` (Europe/Paris) and the results of each active site, labels in
+/// `lang`. `None` when no campaign exists.
+///
+/// # Errors
+/// The database fails.
+pub async fn current_results(store: &DynStore, today: NaiveDate, lang: &str) -> Result<Option<(Campaign, Vec<SiteResults>)>, StoreError> {
+    let Some(campaign) = store.current_campaign(today).await? else { return Ok(None) };
+    let sites = campaign_results(store, &campaign, lang).await?;
     Ok(Some((campaign, sites)))
+}
+
+/// The last campaign whose period ended before `today` (Europe/Paris), among `campaigns`.
+pub fn last_closed(campaigns: &[Campaign], today: NaiveDate) -> Option<&Campaign> {
+    campaigns.iter().filter(|c| c.settings.ends_on < today).max_by_key(|c| (c.settings.ends_on, c.id))
 }

@@ -107,6 +107,7 @@ pub async fn submit_survey_form(state: &AppState, site: &str, fields: Vec<(Strin
             channel,
             language: lang.to_string(),
             submitted_at: now,
+            dimensions: campaign.questionnaire.dimensions(&answers.choices),
             answers,
             token_nonce: Some(nonce),
         })

@@ -131,6 +131,12 @@ pub fn text_of(html: &str, selector: &str) -> Option<String> {
     doc.select(&sel).next().map(|e| e.text().collect::<String>())
 }
 
+/// Logs `email` in on `app`'s client (its cookie jar keeps the session).
+pub async fn login(app: &TestApp, email: &str, password: &str) {
+    let r = app.post_form("/admin/connexion", &[("email", email), ("password", password)]).await;
+    assert_eq!(r.status(), 303, "login {email}: {}", r.text().await.unwrap_or_default());
+}
+
 // Complaint box helpers ------------------------------------------------------------------------
 
 /// The one-time token of the public complaint form, scraped from `GET /reclamation`.

@@ -26,6 +26,8 @@ pub fn StaffNav(header: StaffHeader) -> impl IntoView {
                     <li><a class="fr-link" href="/admin/reclamations">{t!(i18n, staff.nav_complaints)}</a></li>
                     <li><a class="fr-link" href="/admin/courriers-types">{t!(i18n, staff.nav_templates)}</a></li>
                     {header.manages_templates.then(|| view! { <li><a class="fr-link" href="/admin/envois">{t!(i18n, staff.nav_outbox)}</a></li> })}
+                    {header.manages_templates.then(|| view! { <li><a class="fr-link" href="/admin/import">{t!(i18n, staff.nav_import)}</a></li> })}
+                    {header.manages_templates.then(|| view! { <li><a class="fr-link" href="/admin/rapport">{t!(i18n, staff.nav_report)}</a></li> })}
                 </ul>
             </nav>
             <form method="post" action="/admin/deconnexion" class="logout">
@@ -61,8 +63,8 @@ pub fn DeadlineBadge(deadline: DeadlineView, working: bool) -> impl IntoView {
     }
 }
 
-/// Options of a filter `<select>`: (value, label), with an "all" first entry.
-fn filter_select(name: &'static str, label: String, options: Vec<(String, String)>, current: String, all: String) -> impl IntoView {
+/// A `<select>` of a GET filter form, with an "all" first choice and `current` selected.
+pub(crate) fn filter_select(name: &'static str, label: String, options: Vec<(String, String)>, current: String, all: String) -> impl IntoView {
     view! {
         <div class="fr-select-group">
             <label class="fr-label" for=format!("filtre-{name}")>{label}</label>

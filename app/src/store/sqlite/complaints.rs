@@ -1,6 +1,6 @@
 //! [`ComplaintStore`] on SQLite.
 
-use super::SqliteStore;
+use super::{push_site_scope, SqliteStore};
 use crate::domain::complaint::{ComplaintChannel, ComplaintKind, ComplaintStatus, Procedure, ReplyMode};
 use crate::domain::reference::format_reference;
 use crate::store::complaints::*;
@@ -10,7 +10,7 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite};
 
-const COMPLAINT_COLUMNS: &str = "c.id, c.reference, c.kind, c.procedure, c.channel, c.message, c.reply_mode, c.requester_name, c.email,
+pub(super) const COMPLAINT_COLUMNS: &str = "c.id, c.reference, c.kind, c.procedure, c.channel, c.message, c.reply_mode, c.requester_name, c.email,
     c.postal_address, c.postal_code, c.language, c.received_on, c.reply_days, c.status, c.acknowledged_on, c.replied_on,
     c.reply_subject, c.reply_text, c.dismissal_reason, c.created_at, c.updated_at, s.id AS site_id, s.slug, s.name, s.kind AS site_kind, s.address";
 
@@ -18,12 +18,13 @@ fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Corrupt(format!("unknown {what} {value:?}"))
 }
 
-fn parsed<T>(row: &SqliteRow, column: &str, parse: fn(&str) -> Option<T>) -> Result<T, StoreError> {
+/// Parses the text column `column` with `parse` ([`StoreError::Corrupt`] if it does not parse).
+pub(super) fn parsed<T>(row: &SqliteRow, column: &str, parse: fn(&str) -> Option<T>) -> Result<T, StoreError> {
     let v: String = row.try_get(column)?;
     parse(&v).ok_or_else(|| corrupt(column, &v))
 }
 
-fn complaint_from_row(row: &SqliteRow) -> Result<Complaint, StoreError> {
+pub(super) fn complaint_from_row(row: &SqliteRow) -> Result<Complaint, StoreError> {
     let reply_days: i64 = row.try_get("reply_days")?;
     Ok(Complaint {
         id: row.try_get("id")?,
@@ -93,20 +94,26 @@ fn email_from_row(row: &SqliteRow) -> Result<OutboxEmail, StoreError> {
     })
 }
 
-/// Adds `AND c.site_id IN (…)` for an agent's scope (an empty scope matches nothing).
-fn push_scope(q: &mut QueryBuilder<'_, Sqlite>, scope: &SiteScope) {
-    if let SiteScope::Sites(ids) = scope {
-        if ids.is_empty() {
-            q.push(" AND 0");
-        } else {
-            q.push(" AND c.site_id IN (");
-            let mut list = q.separated(", ");
-            for id in ids {
-                list.push_bind(*id);
-            }
-            q.push(")");
+/// Adds the conditions of `f` on the complaints aliased `c` (values bound, never pasted).
+pub(super) fn push_complaint_filter(q: &mut QueryBuilder<'_, Sqlite>, f: &ComplaintFilter) {
+        if let Some(site) = f.site_id {
+            q.push(" AND c.site_id = ").push_bind(site);
         }
-    }
+        if let Some(status) = f.status {
+            q.push(" AND c.status = ").push_bind(status.as_str());
+        }
+        if let Some(kind) = f.kind {
+            q.push(" AND c.kind = ").push_bind(kind.as_str());
+        }
+        if let Some(channel) = f.channel {
+            q.push(" AND c.channel = ").push_bind(channel.as_str());
+        }
+        if let Some(procedure) = f.procedure {
+            q.push(" AND c.procedure = ").push_bind(procedure.as_str());
+        }
+        if f.open_only {
+            q.push(" AND c.status IN ('recue', 'accuse_envoye', 'en_cours')");
+        }
 }
 
 async fn insert_email(tx: &mut sqlx::SqliteConnection, email: &NewEmail, complaint_id: Option<i64>, now: DateTime<Utc>) -> Result<i64, StoreError> {
@@ -212,32 +219,15 @@ impl ComplaintStore for SqliteStore {
     async fn complaint(&self, id: i64, scope: &SiteScope) -> Result<Option<Complaint>, StoreError> {
         let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {COMPLAINT_COLUMNS} FROM complaints c JOIN sites s ON s.id = c.site_id WHERE c.id = "));
         q.push_bind(id);
-        push_scope(&mut q, scope);
+        push_site_scope(&mut q, "c.site_id", scope);
         let row = q.build().fetch_optional(&self.pool).await?;
         row.as_ref().map(complaint_from_row).transpose()
     }
 
     async fn list_complaints(&self, scope: &SiteScope, f: &ComplaintFilter, limit: u32) -> Result<Vec<Complaint>, StoreError> {
         let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {COMPLAINT_COLUMNS} FROM complaints c JOIN sites s ON s.id = c.site_id WHERE 1"));
-        push_scope(&mut q, scope);
-        if let Some(site) = f.site_id {
-            q.push(" AND c.site_id = ").push_bind(site);
-        }
-        if let Some(status) = f.status {
-            q.push(" AND c.status = ").push_bind(status.as_str());
-        }
-        if let Some(kind) = f.kind {
-            q.push(" AND c.kind = ").push_bind(kind.as_str());
-        }
-        if let Some(channel) = f.channel {
-            q.push(" AND c.channel = ").push_bind(channel.as_str());
-        }
-        if let Some(procedure) = f.procedure {
-            q.push(" AND c.procedure = ").push_bind(procedure.as_str());
-        }
-        if f.open_only {
-            q.push(" AND c.status IN ('recue', 'accuse_envoye', 'en_cours')");
-        }
+        push_site_scope(&mut q, "c.site_id", scope);
+        push_complaint_filter(&mut q, f);
         q.push(" ORDER BY c.received_on DESC, c.id DESC LIMIT ").push_bind(i64::from(limit));
         let rows = q.build().fetch_all(&self.pool).await?;
         rows.iter().map(complaint_from_row).collect()
@@ -291,7 +281,7 @@ impl ComplaintStore for SqliteStore {
         q.push(" AND status = ").push_bind(ch.expected_status.as_str());
         // The scope check uses the same alias as the queries.
         q.push(" AND id IN (SELECT c.id FROM complaints c WHERE 1");
-        push_scope(&mut q, scope);
+        push_site_scope(&mut q, "c.site_id", scope);
         q.push(")");
         let updated = q.build().execute(&mut *tx).await?;
         if updated.rows_affected() == 0 {

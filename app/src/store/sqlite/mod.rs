@@ -2,10 +2,11 @@
 //! WAL journal, foreign keys on, a busy timeout so concurrent writers wait instead of failing.
 
 mod complaints;
+mod reporting;
 
 use super::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::Row;
+use sqlx::{QueryBuilder, Row, Sqlite};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -43,6 +44,23 @@ impl SqliteStore {
     }
 }
 
+/// Adds `AND <column> IN (…)` for a restricted scope (an empty scope matches nothing); nothing
+/// for [`SiteScope::All`]. Ids are bound.
+pub(crate) fn push_site_scope(q: &mut QueryBuilder<'_, Sqlite>, column: &str, scope: &SiteScope) {
+    if let SiteScope::Sites(ids) = scope {
+        if ids.is_empty() {
+            q.push(" AND 0");
+        } else {
+            q.push(" AND ").push(column).push(" IN (");
+            let mut list = q.separated(", ");
+            for id in ids {
+                list.push_bind(*id);
+            }
+            q.push(")");
+        }
+    }
+}
+
 pub(crate) fn site_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Site, sqlx::Error> {
     Ok(Site { id: row.try_get("id")?, slug: row.try_get("slug")?, name: row.try_get("name")?, kind: row.try_get("kind")? })
 }
@@ -65,6 +83,9 @@ const USER_COLUMNS: &str = "id, email, display_name, password_hash, role, active
 impl Store for SqliteStore {
     async fn migrate(&self) -> Result<(), StoreError> {
         sqlx::migrate!("../migrations/sqlite").run(&self.pool).await?;
+        if reporting::fill_missing_days(&self.pool).await? > 0 {
+            self.rebuild_aggregates().await?;
+        }
         Ok(())
     }
 
@@ -119,33 +140,19 @@ impl Store for SqliteStore {
     }
 
     async fn current_campaign(&self, today: NaiveDate) -> Result<Option<Campaign>, StoreError> {
-        let row = sqlx::query(
-            "SELECT c.id, c.name, c.starts_on, c.ends_on, c.target_per_site, c.is_demo, c.questionnaire_version_id, v.definition
-             FROM campaigns c JOIN questionnaire_versions v ON v.id = c.questionnaire_version_id
-             ORDER BY
+        let row = sqlx::query(&format!(
+            "{} ORDER BY
                CASE WHEN c.starts_on <= ?1 AND c.ends_on >= ?1 THEN 0 WHEN c.starts_on <= ?1 THEN 1 ELSE 2 END,
                CASE WHEN c.starts_on <= ?1 THEN c.starts_on END DESC,
                c.starts_on ASC,
                c.id DESC
              LIMIT 1",
-        )
+            reporting::CAMPAIGN_SELECT
+        ))
         .bind(today)
         .fetch_optional(&self.pool)
         .await?;
-        let Some(row) = row else { return Ok(None) };
-        let definition: String = row.try_get("definition")?;
-        Ok(Some(Campaign {
-            id: row.try_get("id")?,
-            settings: CampaignSettings {
-                name: row.try_get("name")?,
-                starts_on: row.try_get("starts_on")?,
-                ends_on: row.try_get("ends_on")?,
-                target_per_site: row.try_get("target_per_site")?,
-                is_demo: row.try_get("is_demo")?,
-                questionnaire_version_id: row.try_get("questionnaire_version_id")?,
-            },
-            questionnaire: Questionnaire::from_json(&definition).map_err(StoreError::Corrupt)?,
-        }))
+        row.as_ref().map(reporting::campaign_from_row).transpose()
     }
 
     async fn insert_response(&self, r: &NewResponse) -> Result<InsertOutcome, StoreError> {
@@ -161,28 +168,86 @@ impl Store for SqliteStore {
                 return Ok(InsertOutcome::AlreadyRecorded);
             }
         }
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO responses (campaign_id, site_id, questionnaire_version_id, channel, language, submitted_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(r.campaign_id)
-        .bind(r.site_id)
-        .bind(r.questionnaire_version_id)
-        .bind(r.channel.as_str())
-        .bind(&r.language)
-        .bind(r.submitted_at)
-        .fetch_one(&mut *tx)
-        .await?;
-        for (question, option) in &r.answers.choices {
-            sqlx::query("INSERT INTO response_answers (response_id, question_key, option_key) VALUES (?, ?, ?)").bind(id).bind(question).bind(option).execute(&mut *tx).await?;
-        }
-        for (question, text) in &r.answers.texts {
-            sqlx::query("INSERT INTO response_answers (response_id, question_key, text_value) VALUES (?, ?, ?)").bind(id).bind(question).bind(text).execute(&mut *tx).await?;
-        }
+        let id = reporting::insert_response_rows(&mut tx, r, None).await?;
         if let Some(nonce) = &r.token_nonce {
             sqlx::query("UPDATE used_form_tokens SET response_id = ? WHERE nonce = ?").bind(id).bind(nonce).execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(InsertOutcome::Recorded(id))
+    }
+
+    async fn import_responses(&self, import: &PaperImport, responses: &[NewResponse]) -> Result<ImportOutcome, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let previous: Option<(DateTime<Utc>, i64)> = sqlx::query_as("SELECT imported_at, rows FROM paper_imports WHERE campaign_id = ? AND file_sha256 = ?")
+            .bind(import.campaign_id)
+            .bind(&import.file_sha256)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some((at, rows)) = previous {
+            return Ok(ImportOutcome::AlreadyImported { at, rows: rows.max(0) as u64 });
+        }
+        let claimed = sqlx::query("INSERT INTO used_form_tokens (nonce, used_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING")
+            .bind(&import.token_nonce)
+            .bind(import.at)
+            .execute(&mut *tx)
+            .await?;
+        if claimed.rows_affected() == 0 {
+            return Ok(ImportOutcome::TokenUsed);
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO paper_imports (campaign_id, file_sha256, file_name, rows, user_id, imported_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(import.campaign_id)
+        .bind(&import.file_sha256)
+        .bind(&import.file_name)
+        .bind(responses.len() as i64)
+        .bind(import.user_id)
+        .bind(import.at)
+        .fetch_one(&mut *tx)
+        .await?;
+        for r in responses {
+            reporting::insert_response_rows(&mut tx, r, Some(id)).await?;
+        }
+        tx.commit().await?;
+        Ok(ImportOutcome::Imported { id, rows: responses.len() as u64 })
+    }
+
+    async fn insert_responses_batch(&self, responses: &[NewResponse]) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for r in responses {
+            reporting::insert_response_rows(&mut tx, r, None).await?;
+        }
+        tx.commit().await?;
+        Ok(responses.len() as u64)
+    }
+
+    async fn list_imports(&self, limit: u32) -> Result<Vec<PaperImportRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT i.id, c.name AS campaign_name, i.file_name, i.rows, u.display_name, i.imported_at
+             FROM paper_imports i JOIN campaigns c ON c.id = i.campaign_id JOIN users u ON u.id = i.user_id
+             ORDER BY i.imported_at DESC, i.id DESC LIMIT ?",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let n: i64 = row.try_get("rows")?;
+                Ok(PaperImportRecord {
+                    id: row.try_get("id")?,
+                    campaign_name: row.try_get("campaign_name")?,
+                    file_name: row.try_get("file_name")?,
+                    rows: n.max(0) as u64,
+                    user_name: row.try_get("display_name")?,
+                    imported_at: row.try_get("imported_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn consume_token(&self, nonce: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let r = sqlx::query("INSERT INTO used_form_tokens (nonce, used_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING").bind(nonce).bind(now).execute(&self.pool).await?;
+        Ok(r.rows_affected() == 1)
     }
 
     async fn count_responses(&self) -> Result<u64, StoreError> {
@@ -192,8 +257,8 @@ impl Store for SqliteStore {
 
     async fn campaign_tallies(&self, campaign_id: i64) -> Result<Vec<SiteTally>, StoreError> {
         let site_rows = sqlx::query(
-            "SELECT s.id, s.slug, s.name, s.kind, COUNT(r.id) AS respondents
-             FROM sites s LEFT JOIN responses r ON r.site_id = s.id AND r.campaign_id = ?
+            "SELECT s.id, s.slug, s.name, s.kind, COALESCE(SUM(k.respondents), 0) AS respondents
+             FROM sites s LEFT JOIN response_day k ON k.site_id = s.id AND k.campaign_id = ?
              WHERE s.active = 1 GROUP BY s.id ORDER BY s.position, s.id",
         )
         .bind(campaign_id)
@@ -205,10 +270,9 @@ impl Store for SqliteStore {
             tallies.push(SiteTally { site: site_from_row(row)?, respondents: respondents as u64, counts: HashMap::new() });
         }
         let count_rows = sqlx::query(
-            "SELECT r.site_id, a.question_key, a.option_key, COUNT(*) AS n
-             FROM responses r JOIN response_answers a ON a.response_id = r.id
-             WHERE r.campaign_id = ? AND a.option_key IS NOT NULL
-             GROUP BY r.site_id, a.question_key, a.option_key",
+            "SELECT k.site_id, k.question_key, k.option_key, SUM(k.answers) AS n
+             FROM answer_day k WHERE k.campaign_id = ?
+             GROUP BY k.site_id, k.question_key, k.option_key",
         )
         .bind(campaign_id)
         .fetch_all(&self.pool)

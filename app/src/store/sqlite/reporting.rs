@@ -1,0 +1,497 @@
+//! [`ReportingStore`] on SQLite, and the response rows with their aggregates.
+
+use super::complaints::{complaint_from_row, parsed, push_complaint_filter, COMPLAINT_COLUMNS};
+use super::{push_site_scope, SqliteStore};
+use crate::domain::complaint::{ComplaintChannel, ComplaintKind, ComplaintStatus, Procedure};
+use crate::domain::indicators::ComplaintFact;
+use crate::domain::questionnaire::Questionnaire;
+use crate::store::*;
+use crate::time::paris_day;
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use sqlx::sqlite::{SqlitePool, SqliteRow};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use std::collections::BTreeMap;
+use std::future::Future;
+
+/// Dimension columns shared by `responses`, `response_cube` and `answer_cube`.
+const DIMENSIONS: &str = "site_id, day, campaign_id, channel, language, procedure, appointment";
+
+/// Inserts a response, its answers and its share of the aggregates (inside the caller's
+/// transaction); returns the response id.
+/// `import_id`: the paper import the response comes from, if any.
+pub(super) async fn insert_response_rows(tx: &mut SqliteConnection, r: &NewResponse, import_id: Option<i64>) -> Result<i64, StoreError> {
+    let day = paris_day(r.submitted_at);
+    let procedure = r.dimensions.procedure.as_deref().unwrap_or("");
+    let appointment = r.dimensions.appointment.as_deref().unwrap_or("");
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO responses (campaign_id, site_id, questionnaire_version_id, channel, language, submitted_at, day, procedure, appointment, import_id, answers)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(r.campaign_id)
+    .bind(r.site_id)
+    .bind(r.questionnaire_version_id)
+    .bind(r.channel.as_str())
+    .bind(&r.language)
+    .bind(r.submitted_at)
+    .bind(day)
+    .bind(procedure)
+    .bind(appointment)
+    .bind(import_id)
+    .bind(answers_json(r))
+    .fetch_one(&mut *tx)
+    .await?;
+    for (question, option) in &r.answers.choices {
+        sqlx::query("INSERT INTO response_answers (response_id, question_key, option_key) VALUES (?, ?, ?)").bind(id).bind(question).bind(option).execute(&mut *tx).await?;
+    }
+    for (question, text) in &r.answers.texts {
+        sqlx::query("INSERT INTO response_answers (response_id, question_key, text_value) VALUES (?, ?, ?)").bind(id).bind(question).bind(text).execute(&mut *tx).await?;
+    }
+    let bind_dimensions = |q: &'static str| {
+        sqlx::query(q).bind(r.site_id).bind(day).bind(r.campaign_id).bind(r.channel.as_str()).bind(&r.language).bind(procedure).bind(appointment)
+    };
+    bind_dimensions(
+        "INSERT INTO response_cube (site_id, day, campaign_id, channel, language, procedure, appointment, respondents) VALUES (?, ?, ?, ?, ?, ?, ?, 1)
+         ON CONFLICT (site_id, day, campaign_id, channel, language, procedure, appointment) DO UPDATE SET respondents = response_cube.respondents + 1",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO response_day (site_id, day, campaign_id, respondents) VALUES (?, ?, ?, 1)
+         ON CONFLICT (site_id, day, campaign_id) DO UPDATE SET respondents = response_day.respondents + 1",
+    )
+    .bind(r.site_id)
+    .bind(day)
+    .bind(r.campaign_id)
+    .execute(&mut *tx)
+    .await?;
+    for (question, option) in &r.answers.choices {
+        sqlx::query(
+            "INSERT INTO answer_day (site_id, day, campaign_id, question_key, option_key, answers) VALUES (?, ?, ?, ?, ?, 1)
+             ON CONFLICT (site_id, day, campaign_id, question_key, option_key) DO UPDATE SET answers = answer_day.answers + 1",
+        )
+        .bind(r.site_id)
+        .bind(day)
+        .bind(r.campaign_id)
+        .bind(question)
+        .bind(option)
+        .execute(&mut *tx)
+        .await?;
+        bind_dimensions(
+            "INSERT INTO answer_cube (site_id, day, campaign_id, channel, language, procedure, appointment, question_key, option_key, answers)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+             ON CONFLICT (site_id, day, campaign_id, channel, language, procedure, appointment, question_key, option_key)
+             DO UPDATE SET answers = answer_cube.answers + 1",
+        )
+        .bind(question)
+        .bind(option)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(id)
+}
+
+/// The answers of `r` as the JSON object stored in `responses.answers` (question key → option
+/// key or text).
+fn answers_json(r: &NewResponse) -> String {
+    let all: BTreeMap<&String, &String> = r.answers.choices.iter().chain(r.answers.texts.iter()).collect();
+    serde_json::to_string(&all).unwrap_or_else(|_| "{}".to_string())
+}
+
+/// Whether `f` can be answered from the coarse aggregates (no channel, language, procedure or
+/// appointment filter).
+fn coarse(f: &ResponseFilter) -> bool {
+    f.channel.is_none() && f.language.is_none() && f.procedure.is_none() && f.appointment.is_none()
+}
+
+/// Fills `responses.day` (Europe/Paris day of `submitted_at`) where it is missing (rows stored
+/// before migration 0003); returns the number of rows filled.
+pub(super) async fn fill_missing_days(pool: &SqlitePool) -> Result<u64, StoreError> {
+    let mut filled = 0;
+    loop {
+        let rows: Vec<(i64, DateTime<Utc>)> = sqlx::query_as("SELECT id, submitted_at FROM responses WHERE day IS NULL LIMIT 5000").fetch_all(pool).await?;
+        if rows.is_empty() {
+            return Ok(filled);
+        }
+        let mut tx = pool.begin().await?;
+        for (id, at) in &rows {
+            sqlx::query("UPDATE responses SET day = ? WHERE id = ?").bind(paris_day(*at)).bind(id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        filled += rows.len() as u64;
+    }
+}
+
+/// Adds the conditions of `f` on a table with the [`DIMENSIONS`] columns, aliased `alias`.
+fn push_response_filter(q: &mut QueryBuilder<'_, Sqlite>, alias: &str, f: &ResponseFilter) {
+    push_site_scope(q, &format!("{alias}.site_id"), &f.sites);
+    if let Some(id) = f.campaign_id {
+        q.push(format!(" AND {alias}.campaign_id = ")).push_bind(id);
+    }
+    if let Some(from) = f.from {
+        q.push(format!(" AND {alias}.day >= ")).push_bind(from);
+    }
+    if let Some(to) = f.to {
+        q.push(format!(" AND {alias}.day <= ")).push_bind(to);
+    }
+    if let Some(channel) = f.channel {
+        q.push(format!(" AND {alias}.channel = ")).push_bind(channel.as_str());
+    }
+    if let Some(language) = &f.language {
+        q.push(format!(" AND {alias}.language = ")).push_bind(language.clone());
+    }
+    if let Some(procedure) = &f.procedure {
+        q.push(format!(" AND {alias}.procedure = ")).push_bind(procedure.clone());
+    }
+    if let Some(appointment) = &f.appointment {
+        q.push(format!(" AND {alias}.appointment = ")).push_bind(appointment.clone());
+    }
+}
+
+/// `%text%` for `LIKE … ESCAPE '\'`, with the wildcard characters of `text` escaped.
+fn like_pattern(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+fn push_search(q: &mut QueryBuilder<'_, Sqlite>, search: Option<&str>) {
+    if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
+        q.push(" AND a.text_value LIKE ").push_bind(like_pattern(s)).push(" ESCAPE '\\'");
+    }
+}
+
+fn remark_from_row(row: &SqliteRow) -> Result<Remark, StoreError> {
+    Ok(Remark {
+        response_id: row.try_get("id")?,
+        site_id: row.try_get("site_id")?,
+        day: row.try_get("day")?,
+        channel: row.try_get("channel")?,
+        language: row.try_get("language")?,
+        question_key: row.try_get("question_key")?,
+        text: row.try_get("text_value")?,
+    })
+}
+
+const REMARK_SELECT: &str = "SELECT r.id, r.site_id, r.day, r.channel, r.language, a.question_key, a.text_value
+     FROM responses r JOIN response_answers a ON a.response_id = r.id WHERE a.text_value IS NOT NULL";
+
+/// Reads rows in batches keyed by an increasing id: `fetch(after)` returns the next batch (ids
+/// greater than `after`, ascending, at most [`EXPORT_BATCH`]) with each row's id. The next batch
+/// is read (on another task) while the current one is consumed, so reading and encoding overlap.
+fn batched<T, F, Fut>(fetch: F) -> BoxStream<'static, Result<T, StoreError>>
+where
+    T: Send + 'static,
+    F: Fn(i64) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Vec<(i64, T)>, StoreError>> + Send + 'static,
+{
+    let first = tokio::spawn(fetch(i64::MIN));
+    stream::try_unfold((Some(first), fetch), |(pending, fetch)| async move {
+        let Some(pending) = pending else { return Ok::<_, StoreError>(None) };
+        let batch = pending.await.map_err(|e| StoreError::Corrupt(format!("export task failed: {e}")))??;
+        if batch.is_empty() {
+            return Ok(None);
+        }
+        let next = match batch.last() {
+            Some((last, _)) if batch.len() as i64 >= EXPORT_BATCH => Some(tokio::spawn(fetch(*last))),
+            _ => None,
+        };
+        let items: Vec<Result<T, StoreError>> = batch.into_iter().map(|(_, t)| Ok(t)).collect();
+        Ok(Some((stream::iter(items), (next, fetch))))
+    })
+    .try_flatten()
+    .boxed()
+}
+
+pub(super) fn campaign_from_row(row: &SqliteRow) -> Result<Campaign, StoreError> {
+    let definition: String = row.try_get("definition")?;
+    Ok(Campaign {
+        id: row.try_get("id")?,
+        settings: CampaignSettings {
+            name: row.try_get("name")?,
+            starts_on: row.try_get("starts_on")?,
+            ends_on: row.try_get("ends_on")?,
+            target_per_site: row.try_get("target_per_site")?,
+            is_demo: row.try_get("is_demo")?,
+            questionnaire_version_id: row.try_get("questionnaire_version_id")?,
+        },
+        questionnaire: Questionnaire::from_json(&definition).map_err(StoreError::Corrupt)?,
+    })
+}
+
+pub(super) const CAMPAIGN_SELECT: &str = "SELECT c.id, c.name, c.starts_on, c.ends_on, c.target_per_site, c.is_demo, c.questionnaire_version_id, v.definition
+     FROM campaigns c JOIN questionnaire_versions v ON v.id = c.questionnaire_version_id";
+
+#[async_trait]
+impl ReportingStore for SqliteStore {
+    async fn list_campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
+        let rows = sqlx::query(&format!("{CAMPAIGN_SELECT} ORDER BY c.starts_on DESC, c.id DESC")).fetch_all(&self.pool).await?;
+        rows.iter().map(campaign_from_row).collect()
+    }
+
+    async fn campaign_by_id(&self, id: i64) -> Result<Option<Campaign>, StoreError> {
+        let row = sqlx::query(&format!("{CAMPAIGN_SELECT} WHERE c.id = ?")).bind(id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(campaign_from_row).transpose()
+    }
+
+    async fn respondents_by_day(&self, f: &ResponseFilter) -> Result<Vec<DayCount>, StoreError> {
+        let table = if coarse(f) { "response_day" } else { "response_cube" };
+        let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT k.site_id, k.day, SUM(k.respondents) AS n FROM {table} k WHERE 1"));
+        push_response_filter(&mut q, "k", f);
+        q.push(" GROUP BY k.site_id, k.day ORDER BY k.day, k.site_id");
+        let rows = q.build().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                let n: i64 = row.try_get("n")?;
+                Ok(DayCount { site_id: row.try_get("site_id")?, day: row.try_get("day")?, respondents: n.max(0) as u64 })
+            })
+            .collect()
+    }
+
+    async fn answer_counts_by_month(&self, f: &ResponseFilter) -> Result<Vec<MonthAnswerCount>, StoreError> {
+        let table = if coarse(f) { "answer_day" } else { "answer_cube" };
+        let mut q = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT k.site_id, substr(k.day, 1, 7) AS month, k.question_key, k.option_key, SUM(k.answers) AS n FROM {table} k WHERE 1"
+        ));
+        push_response_filter(&mut q, "k", f);
+        q.push(" GROUP BY k.site_id, month, k.question_key, k.option_key");
+        let rows = q.build().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                let month: String = row.try_get("month")?;
+                let parsed = month
+                    .split_once('-')
+                    .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)))
+                    .ok_or_else(|| StoreError::Corrupt(format!("bad day {month:?}")))?;
+                let n: i64 = row.try_get("n")?;
+                Ok(MonthAnswerCount {
+                    site_id: row.try_get("site_id")?,
+                    month: parsed,
+                    question_key: row.try_get("question_key")?,
+                    option_key: row.try_get("option_key")?,
+                    count: n.max(0) as u64,
+                })
+            })
+            .collect()
+    }
+
+    async fn remarks(&self, f: &ResponseFilter, search: Option<&str>, offset: u64, limit: u64) -> Result<(u64, Vec<Remark>), StoreError> {
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM responses r JOIN response_answers a ON a.response_id = r.id WHERE a.text_value IS NOT NULL");
+        push_response_filter(&mut count, "r", f);
+        push_search(&mut count, search);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let mut q = QueryBuilder::<Sqlite>::new(REMARK_SELECT);
+        push_response_filter(&mut q, "r", f);
+        push_search(&mut q, search);
+        q.push(" ORDER BY r.day DESC, r.id DESC, a.question_key LIMIT ")
+            .push_bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .push(" OFFSET ")
+            .push_bind(i64::try_from(offset).unwrap_or(i64::MAX));
+        let rows = q.build().fetch_all(&self.pool).await?;
+        Ok((total.max(0) as u64, rows.iter().map(remark_from_row).collect::<Result<_, _>>()?))
+    }
+
+    fn stream_responses(&self, f: ResponseFilter) -> BoxStream<'static, Result<ExportedResponse, StoreError>> {
+        let pool = self.pool.clone();
+        batched(move |after| {
+            let (pool, f) = (pool.clone(), f.clone());
+            async move {
+                let mut q = QueryBuilder::<Sqlite>::new(
+                    "SELECT r.id, r.campaign_id, r.site_id, r.submitted_at, r.day, r.channel, r.language, r.answers FROM responses r WHERE r.id > ",
+                );
+                q.push_bind(after);
+                push_response_filter(&mut q, "r", &f);
+                q.push(" ORDER BY r.id LIMIT ").push_bind(EXPORT_BATCH);
+                let rows = q.build().fetch_all(&pool).await?;
+                rows.iter()
+                    .map(|row| {
+                        let id: i64 = row.try_get("id")?;
+                        let answers: Option<String> = row.try_get("answers")?;
+                        let answers: BTreeMap<String, String> = match answers {
+                            Some(json) => serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                            None => BTreeMap::new(),
+                        };
+                        Ok((
+                            id,
+                            ExportedResponse {
+                                id,
+                                campaign_id: row.try_get("campaign_id")?,
+                                site_id: row.try_get("site_id")?,
+                                submitted_at: row.try_get("submitted_at")?,
+                                day: row.try_get("day")?,
+                                channel: row.try_get("channel")?,
+                                language: row.try_get("language")?,
+                                answers,
+                            },
+                        ))
+                    })
+                    .collect()
+            }
+        })
+    }
+
+    fn stream_remarks(&self, f: ResponseFilter, search: Option<String>) -> BoxStream<'static, Result<Remark, StoreError>> {
+        let pool = self.pool.clone();
+        // Keyed on the response id: a response has at most a few free-text answers, so a batch
+        // holds every remark of its last response (the limit counts responses, not remarks).
+        batched(move |after| {
+            let (pool, f, search) = (pool.clone(), f.clone(), search.clone());
+            async move {
+                let mut q = QueryBuilder::<Sqlite>::new(REMARK_SELECT);
+                q.push(" AND r.id IN (SELECT DISTINCT r.id FROM responses r JOIN response_answers a ON a.response_id = r.id WHERE a.text_value IS NOT NULL AND r.id > ");
+                q.push_bind(after);
+                push_response_filter(&mut q, "r", &f);
+                push_search(&mut q, search.as_deref());
+                q.push(" ORDER BY r.id LIMIT ").push_bind(EXPORT_BATCH).push(")");
+                push_search(&mut q, search.as_deref());
+                q.push(" ORDER BY r.id, a.question_key");
+                let rows = q.build().fetch_all(&pool).await?;
+                rows.iter().map(|row| Ok((row.try_get::<i64, _>("id")?, remark_from_row(row)?))).collect()
+            }
+        })
+    }
+
+    fn stream_complaints(&self, scope: SiteScope, filter: ComplaintFilter, from: Option<NaiveDate>, to: Option<NaiveDate>) -> BoxStream<'static, Result<Complaint, StoreError>> {
+        let pool = self.pool.clone();
+        batched(move |after| {
+            let (pool, scope, filter) = (pool.clone(), scope.clone(), filter.clone());
+            async move {
+                let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {COMPLAINT_COLUMNS} FROM complaints c JOIN sites s ON s.id = c.site_id WHERE c.id > "));
+                q.push_bind(after);
+                push_site_scope(&mut q, "c.site_id", &scope);
+                push_complaint_filter(&mut q, &filter);
+                if let Some(from) = from {
+                    q.push(" AND c.received_on >= ").push_bind(from);
+                }
+                if let Some(to) = to {
+                    q.push(" AND c.received_on <= ").push_bind(to);
+                }
+                q.push(" ORDER BY c.id LIMIT ").push_bind(EXPORT_BATCH);
+                let rows = q.build().fetch_all(&pool).await?;
+                rows.iter().map(|row| complaint_from_row(row).map(|c| (c.id, c))).collect()
+            }
+        })
+    }
+
+    async fn complaint_facts(&self, f: &ComplaintFactFilter) -> Result<Vec<ComplaintFact>, StoreError> {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT c.site_id, c.kind, c.channel, c.procedure, c.status, c.received_on, c.reply_days, c.acknowledged_on, c.replied_on FROM complaints c WHERE 1",
+        );
+        push_site_scope(&mut q, "c.site_id", &f.sites);
+        if let Some(from) = f.from {
+            q.push(" AND c.received_on >= ").push_bind(from);
+        }
+        if let Some(to) = f.to {
+            q.push(" AND c.received_on <= ").push_bind(to);
+        }
+        if let Some(procedure) = &f.procedure {
+            q.push(" AND c.procedure = ").push_bind(procedure.clone());
+        }
+        q.push(" ORDER BY c.received_on, c.id");
+        let rows = q.build().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                let reply_days: i64 = row.try_get("reply_days")?;
+                Ok(ComplaintFact {
+                    site_id: row.try_get("site_id")?,
+                    kind: parsed(row, "kind", ComplaintKind::parse)?,
+                    channel: parsed(row, "channel", ComplaintChannel::parse)?,
+                    procedure: parsed(row, "procedure", Procedure::parse)?,
+                    status: parsed(row, "status", ComplaintStatus::parse)?,
+                    received_on: row.try_get("received_on")?,
+                    reply_days: u32::try_from(reply_days).map_err(|_| StoreError::Corrupt(format!("reply_days {reply_days}")))?,
+                    acknowledged_on: row.try_get("acknowledged_on")?,
+                    replied_on: row.try_get("replied_on")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn list_actions(&self, campaign_id: i64) -> Result<Vec<CampaignAction>, StoreError> {
+        let rows = sqlx::query("SELECT id, campaign_id, site_id, said, done FROM campaign_actions WHERE campaign_id = ? ORDER BY id")
+            .bind(campaign_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(CampaignAction {
+                    id: row.try_get("id")?,
+                    campaign_id: row.try_get("campaign_id")?,
+                    site_id: row.try_get("site_id")?,
+                    said: row.try_get("said")?,
+                    done: row.try_get("done")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn add_action(&self, a: &CampaignAction, user_id: i64, now: DateTime<Utc>) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("INSERT INTO campaign_actions (campaign_id, site_id, said, done, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")
+            .bind(a.campaign_id)
+            .bind(a.site_id)
+            .bind(&a.said)
+            .bind(&a.done)
+            .bind(user_id)
+            .bind(now)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    async fn delete_action(&self, campaign_id: i64, id: i64) -> Result<bool, StoreError> {
+        let r = sqlx::query("DELETE FROM campaign_actions WHERE campaign_id = ? AND id = ?").bind(campaign_id).bind(id).execute(&self.pool).await?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    async fn rebuild_aggregates(&self) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for table in ["response_cube", "answer_cube", "response_day", "answer_day"] {
+            sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
+        }
+        sqlx::query("INSERT INTO response_day (site_id, day, campaign_id, respondents) SELECT site_id, day, campaign_id, COUNT(*) FROM responses GROUP BY site_id, day, campaign_id")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO answer_day (site_id, day, campaign_id, question_key, option_key, answers)
+             SELECT r.site_id, r.day, r.campaign_id, a.question_key, a.option_key, COUNT(*)
+             FROM responses r JOIN response_answers a ON a.response_id = r.id WHERE a.option_key IS NOT NULL
+             GROUP BY r.site_id, r.day, r.campaign_id, a.question_key, a.option_key",
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(&format!(
+            "INSERT INTO response_cube ({DIMENSIONS}, respondents) SELECT {DIMENSIONS}, COUNT(*) FROM responses GROUP BY {DIMENSIONS}"
+        ))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO answer_cube (site_id, day, campaign_id, channel, language, procedure, appointment, question_key, option_key, answers)
+             SELECT r.site_id, r.day, r.campaign_id, r.channel, r.language, r.procedure, r.appointment, a.question_key, a.option_key, COUNT(*)
+             FROM responses r JOIN response_answers a ON a.response_id = r.id WHERE a.option_key IS NOT NULL
+             GROUP BY r.site_id, r.day, r.campaign_id, r.channel, r.language, r.procedure, r.appointment, a.question_key, a.option_key",
+        )
+        .execute(&mut *tx)
+        .await?;
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM responses").fetch_one(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(n.max(0) as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn like_pattern_escapes_wildcards() {
+        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+        assert_eq!(like_pattern("été"), "%été%");
+    }
+}
