@@ -50,6 +50,12 @@ pub fn error_text(i18n: leptos_i18n::I18nContext<Locale>, kind: &FieldErrorKind,
         FieldErrorKind::InvalidPostalCode => t_string!(i18n, form.error_invalid_postal_code).to_string(),
         FieldErrorKind::InvalidDate => t_string!(i18n, form.error_invalid_date).to_string(),
         FieldErrorKind::DateInFuture => t_string!(i18n, form.error_date_in_future).to_string(),
+        FieldErrorKind::EndBeforeStart => t_string!(i18n, form.error_end_before_start).to_string(),
+        FieldErrorKind::OutOfRange { min, max } => {
+            let (min, max) = (*min, *max);
+            t_string!(i18n, form.error_out_of_range, min, max).to_string()
+        }
+        FieldErrorKind::Invalid { message } => message.clone(),
         FieldErrorKind::DateTooOld { max_days } => {
             let days = *max_days;
             t_string!(i18n, form.error_date_too_old, days).to_string()

@@ -7,6 +7,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod admin;
 pub mod auth;
 pub mod complaints;
 pub mod components;
@@ -84,6 +85,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/remarques") view=dashboard::remarks::RemarksPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/import") view=import::page::ImportPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/rapport") view=dashboard::report::ReportPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/campagnes") view=admin::campaigns::CampaignsPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/questionnaires") view=admin::questionnaires::VersionsPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/questionnaires/:id") view=admin::questionnaires::EditorPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/questionnaires/:id/question/:key") view=admin::questionnaires::EditorPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/reclamations") view=complaints::staff::page::ComplaintListPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/reclamations/nouvelle") view=complaints::staff::page::EntryPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/reclamations/saisie") view=complaints::staff::page::EntryPage ssr=SsrMode::Async />

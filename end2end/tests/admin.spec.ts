@@ -88,3 +88,28 @@ test('the users\' committee report takes an action without JavaScript', async ({
   await expect(page.locator('table.report-actions').first()).toContainText('Dix chaises de plus');
   await context.close();
 });
+
+test('campaigns and questionnaire pages are accessible; a question is edited without JavaScript', async ({ browser, page }) => {
+  await login(page);
+  for (const path of ['/admin/campagnes', '/admin/questionnaires']) {
+    await page.goto(path);
+    await hydrated(page);
+    await expectNoAxeViolation(page);
+  }
+  await page.getByRole('link', { name: /^Modifier/ }).first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('version');
+  await hydrated(page);
+  await expectNoAxeViolation(page);
+
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const plain = await context.newPage();
+  await login(plain);
+  await plain.goto('/admin/questionnaires');
+  await plain.getByRole('link', { name: /^Modifier/ }).first().click();
+  await plain.getByRole('link', { name: /^Modifier.*aimable/ }).click();
+  await plain.getByLabel(/^Question/).fill("L'agent qui vous a reçu(e) a-t-il été aimable et poli ?");
+  await plain.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(plain.getByRole('status')).toContainText('Modification enregistrée');
+  await expect(plain.locator('li[data-question="amabilite"]')).toContainText('aimable et poli');
+  await context.close();
+});

@@ -131,6 +131,8 @@ pub fn router(state: AppState, sessions: SqliteSessionStore, secure_cookies: boo
         )
         .route("/admin/import/modele.csv", get(app::import::http::get_template))
         .route("/admin/rapport/actions", post(app::dashboard::actions::post_action))
+        .route("/admin/campagnes/enregistrer", post(app::admin::http::post_campaign))
+        .route("/admin/questionnaires/{id}/modifier", post(app::admin::http::post_questionnaire))
         .route("/admin/rapport/actions/supprimer", post(app::dashboard::actions::post_delete_action))
         .route("/admin/connexion", post(app::auth::http::post_login))
         .route("/admin/deconnexion", post(app::auth::http::post_logout))

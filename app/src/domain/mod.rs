@@ -7,6 +7,7 @@ pub mod deadline;
 pub mod indicators;
 pub mod paper_import;
 pub mod questionnaire;
+pub mod questionnaire_edit;
 pub mod reference;
 pub mod stats;
 pub mod survey_form;

@@ -37,6 +37,20 @@ pub enum FieldErrorKind {
     InvalidDate,
     /// A date after today (Europe/Paris).
     DateInFuture,
+    /// An end date before the start date.
+    EndBeforeStart,
+    /// A number outside `min..=max`.
+    OutOfRange {
+        /// Smallest accepted.
+        min: i64,
+        /// Largest accepted.
+        max: i64,
+    },
+    /// Another problem, described in plain French by the domain rule that found it.
+    Invalid {
+        /// The message shown.
+        message: String,
+    },
     /// A date more than `max_days` calendar days ago.
     DateTooOld {
         /// Largest accepted age, in calendar days.

@@ -27,7 +27,11 @@ impl Staff {
 
     /// What the staff menu shows.
     pub fn header(&self) -> super::api::StaffHeader {
-        super::api::StaffHeader { user_name: self.user.display_name.clone(), manages_templates: self.manages_templates() }
+        super::api::StaffHeader {
+            user_name: self.user.display_name.clone(),
+            manages_templates: self.manages_templates(),
+            is_admin: self.user.role == Role::Admin,
+        }
     }
 
     /// [`AppError::Forbidden`] unless [`Staff::manages_templates`].

@@ -14,8 +14,10 @@ use serde::{Deserialize, Serialize};
 pub struct StaffHeader {
     /// Display name.
     pub user_name: String,
-    /// May manage reply templates.
+    /// May manage reply templates (quality staff, admins).
     pub manages_templates: bool,
+    /// Administers campaigns and questionnaires.
+    pub is_admin: bool,
 }
 
 /// A due date and where it stands.

@@ -2,6 +2,7 @@
 //! WAL journal, foreign keys on, a busy timeout so concurrent writers wait instead of failing.
 
 mod complaints;
+mod questionnaires;
 mod reporting;
 
 use super::*;

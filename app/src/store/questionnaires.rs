@@ -1,0 +1,75 @@
+//! Storage of questionnaire versions and campaign settings (the admin pages). Part of
+//! [`super::Store`] (a supertrait).
+//!
+//! A version that has answers is never changed: saving an edit of it inserts the next version.
+
+use super::{CampaignSettings, StoreError};
+use crate::domain::questionnaire::Questionnaire;
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// One version of a questionnaire, with what uses it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuestionnaireVersion {
+    /// Version id (what campaigns and responses point to).
+    pub id: i64,
+    /// Questionnaire id.
+    pub questionnaire_id: i64,
+    /// Questionnaire name.
+    pub name: String,
+    /// Version number, from 1.
+    pub version: i64,
+    /// Whether a later version of the same questionnaire exists.
+    pub superseded: bool,
+    /// When it was created (UTC).
+    pub created_at: DateTime<Utc>,
+    /// Responses given to this version.
+    pub responses: u64,
+    /// Names of the campaigns using it.
+    pub campaigns: Vec<String>,
+    /// The definition.
+    pub definition: Questionnaire,
+}
+
+/// Result of [`QuestionnaireStore::save_questionnaire_edit`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SavedVersion {
+    /// The version had no answer: changed in place.
+    Updated {
+        /// Version id (unchanged).
+        id: i64,
+    },
+    /// The version had answers: the edit became a new version; campaigns still running on
+    /// `today` that used the old version now use the new one.
+    Created {
+        /// New version id.
+        id: i64,
+        /// Its number.
+        version: i64,
+    },
+}
+
+/// Questionnaire versions and campaigns.
+#[async_trait]
+pub trait QuestionnaireStore: Send + Sync {
+    /// Every version of every questionnaire, newest first within each questionnaire.
+    async fn list_questionnaire_versions(&self) -> Result<Vec<QuestionnaireVersion>, StoreError>;
+
+    /// One version.
+    async fn questionnaire_version(&self, id: i64) -> Result<Option<QuestionnaireVersion>, StoreError>;
+
+    /// Saves `definition` as the new content of version `base_id`: in place when no response
+    /// uses it, else as the next version (and campaigns that used `base_id` and end on or after
+    /// `today` move to it), in one transaction.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] when `base_id` is not the latest version of its questionnaire
+    /// (someone saved a newer one meanwhile: nothing is changed).
+    async fn save_questionnaire_edit(&self, base_id: i64, definition: &Questionnaire, today: NaiveDate, now: DateTime<Utc>) -> Result<SavedVersion, StoreError>;
+
+    /// Changes a campaign's settings (`is_demo` is kept as stored).
+    async fn update_campaign(&self, id: i64, settings: &CampaignSettings) -> Result<bool, StoreError>;
+
+    /// Number of responses per campaign id.
+    async fn responses_per_campaign(&self) -> Result<Vec<(i64, u64)>, StoreError>;
+}
