@@ -51,6 +51,26 @@ mod tests {
     }
 
     #[test]
+    fn days_of_23_and_25_hours_count_every_response_once() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        // 30 March 2025 has 23 hours in Paris: 00:00 CET = 23:00 UTC on the 29th, 24:00 CEST =
+        // 22:00 UTC on the 30th.
+        assert_eq!(paris_day(Utc.with_ymd_and_hms(2025, 3, 29, 23, 0, 0).unwrap()), day(2025, 3, 30));
+        assert_eq!(paris_day(Utc.with_ymd_and_hms(2025, 3, 30, 21, 59, 59).unwrap()), day(2025, 3, 30));
+        assert_eq!(paris_day(Utc.with_ymd_and_hms(2025, 3, 30, 22, 0, 0).unwrap()), day(2025, 3, 31));
+        // 26 October 2025 has 25 hours: 00:00 CEST = 22:00 UTC on the 25th, 24:00 CET = 23:00 UTC
+        // on the 26th.
+        assert_eq!(paris_day(Utc.with_ymd_and_hms(2025, 10, 25, 21, 59, 59).unwrap()), day(2025, 10, 25));
+        assert_eq!(paris_day(Utc.with_ymd_and_hms(2025, 10, 25, 22, 0, 0).unwrap()), day(2025, 10, 26));
+        assert_eq!(paris_day(Utc.with_ymd_and_hms(2025, 10, 26, 22, 59, 59).unwrap()), day(2025, 10, 26));
+        assert_eq!(paris_day(Utc.with_ymd_and_hms(2025, 10, 26, 23, 0, 0).unwrap()), day(2025, 10, 27));
+        // Every minute of those two days maps to the day itself: 23 × 60 and 25 × 60 minutes.
+        let minutes_on = |d: NaiveDate, from: DateTime<Utc>| (0..26 * 60).filter(|m| paris_day(from + chrono::Duration::minutes(*m)) == d).count();
+        assert_eq!(minutes_on(day(2025, 3, 30), Utc.with_ymd_and_hms(2025, 3, 29, 22, 0, 0).unwrap()), 23 * 60);
+        assert_eq!(minutes_on(day(2025, 10, 26), Utc.with_ymd_and_hms(2025, 10, 25, 21, 0, 0).unwrap()), 25 * 60);
+    }
+
+    #[test]
     fn french_date_format() {
         assert_eq!(french_date(NaiveDate::from_ymd_opt(2025, 5, 13).unwrap()), "13/05/2025");
     }

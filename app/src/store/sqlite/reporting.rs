@@ -42,19 +42,27 @@ pub(super) async fn insert_response_rows(tx: &mut SqliteConnection, r: &NewRespo
     .bind(answers_json(r))
     .fetch_one(&mut *tx)
     .await?;
-    for (question, option) in &r.answers.choices {
-        sqlx::query("INSERT INTO response_answers (response_id, question_key, option_key) VALUES (?, ?, ?)").bind(id).bind(question).bind(option).execute(&mut *tx).await?;
+    // Few statements per response (each costs a round trip to SQLite's worker thread): one
+    // multi-row INSERT per table.
+    let choices: Vec<(&String, &String)> = r.answers.choices.iter().collect();
+    if !r.answers.choices.is_empty() || !r.answers.texts.is_empty() {
+        let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO response_answers (response_id, question_key, option_key, text_value) ");
+        q.push_values(choices.iter().map(|(k, v)| (*k, Some(*v), None)).chain(r.answers.texts.iter().map(|(k, t)| (k, None, Some(t)))), |mut b, (k, option, text): (&String, Option<&String>, Option<&String>)| {
+            b.push_bind(id).push_bind(k.clone()).push_bind(option.cloned()).push_bind(text.cloned());
+        });
+        q.build().execute(&mut *tx).await?;
     }
-    for (question, text) in &r.answers.texts {
-        sqlx::query("INSERT INTO response_answers (response_id, question_key, text_value) VALUES (?, ?, ?)").bind(id).bind(question).bind(text).execute(&mut *tx).await?;
-    }
-    let bind_dimensions = |q: &'static str| {
-        sqlx::query(q).bind(r.site_id).bind(day).bind(r.campaign_id).bind(r.channel.as_str()).bind(&r.language).bind(procedure).bind(appointment)
-    };
-    bind_dimensions(
+    sqlx::query(
         "INSERT INTO response_cube (site_id, day, campaign_id, channel, language, procedure, appointment, respondents) VALUES (?, ?, ?, ?, ?, ?, ?, 1)
          ON CONFLICT (site_id, day, campaign_id, channel, language, procedure, appointment) DO UPDATE SET respondents = response_cube.respondents + 1",
     )
+    .bind(r.site_id)
+    .bind(day)
+    .bind(r.campaign_id)
+    .bind(r.channel.as_str())
+    .bind(&r.language)
+    .bind(procedure)
+    .bind(appointment)
     .execute(&mut *tx)
     .await?;
     sqlx::query(
@@ -66,28 +74,30 @@ pub(super) async fn insert_response_rows(tx: &mut SqliteConnection, r: &NewRespo
     .bind(r.campaign_id)
     .execute(&mut *tx)
     .await?;
-    for (question, option) in &r.answers.choices {
-        sqlx::query(
-            "INSERT INTO answer_day (site_id, day, campaign_id, question_key, option_key, answers) VALUES (?, ?, ?, ?, ?, 1)
-             ON CONFLICT (site_id, day, campaign_id, question_key, option_key) DO UPDATE SET answers = answer_day.answers + 1",
-        )
-        .bind(r.site_id)
-        .bind(day)
-        .bind(r.campaign_id)
-        .bind(question)
-        .bind(option)
-        .execute(&mut *tx)
-        .await?;
-        bind_dimensions(
-            "INSERT INTO answer_cube (site_id, day, campaign_id, channel, language, procedure, appointment, question_key, option_key, answers)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
-             ON CONFLICT (site_id, day, campaign_id, channel, language, procedure, appointment, question_key, option_key)
-             DO UPDATE SET answers = answer_cube.answers + 1",
-        )
-        .bind(question)
-        .bind(option)
-        .execute(&mut *tx)
-        .await?;
+    if !choices.is_empty() {
+        let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO answer_day (site_id, day, campaign_id, question_key, option_key, answers) ");
+        q.push_values(&choices, |mut b, (k, v)| {
+            b.push_bind(r.site_id).push_bind(day).push_bind(r.campaign_id).push_bind((*k).clone()).push_bind((*v).clone()).push_bind(1_i64);
+        });
+        q.push(" ON CONFLICT (site_id, day, campaign_id, question_key, option_key) DO UPDATE SET answers = answer_day.answers + 1");
+        q.build().execute(&mut *tx).await?;
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO answer_cube (site_id, day, campaign_id, channel, language, procedure, appointment, question_key, option_key, answers) ",
+        );
+        q.push_values(&choices, |mut b, (k, v)| {
+            b.push_bind(r.site_id)
+                .push_bind(day)
+                .push_bind(r.campaign_id)
+                .push_bind(r.channel.as_str())
+                .push_bind(r.language.clone())
+                .push_bind(procedure.to_string())
+                .push_bind(appointment.to_string())
+                .push_bind((*k).clone())
+                .push_bind((*v).clone())
+                .push_bind(1_i64);
+        });
+        q.push(" ON CONFLICT (site_id, day, campaign_id, channel, language, procedure, appointment, question_key, option_key) DO UPDATE SET answers = answer_cube.answers + 1");
+        q.build().execute(&mut *tx).await?;
     }
     Ok(id)
 }
