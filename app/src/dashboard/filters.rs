@@ -243,9 +243,11 @@ mod server {
         };
         let procedure = option_of(&p.demarche, questionnaire.as_ref().and_then(|q| q.procedure()), "Démarche");
         let appointment = option_of(&p.rdv, questionnaire.as_ref().and_then(|q| q.appointment()), "Rendez-vous");
+        // Always an explicit list of sites (the chosen one, or those in scope): the aggregates are
+        // keyed by site first, so each site is one range of rows.
         let scope = match &site {
             Some(s) => SiteScope::Sites(vec![s.id]),
-            None => staff.scope.clone(),
+            None => SiteScope::Sites(sites.iter().map(|s| s.id).collect()),
         };
         let filter = ResponseFilter {
             sites: scope,

@@ -314,34 +314,24 @@ impl ReportingStore for SqliteStore {
         batched(move |after| {
             let (pool, f) = (pool.clone(), f.clone());
             async move {
+                // One row per batch: SQLite builds the batch as one JSON array, so the rows do not
+                // cross to this thread one by one (each crossing is a thread switch). `NOT INDEXED`:
+                // walk the ids in order from the last batch (an index on site and day would make
+                // SQLite gather and sort every matching row for each batch).
                 let mut q = QueryBuilder::<Sqlite>::new(
-                    "SELECT r.id, r.campaign_id, r.site_id, r.submitted_at, r.day, r.channel, r.language, r.answers FROM responses r WHERE r.id > ",
+                    "SELECT json_group_array(json_array(r.id, r.campaign_id, r.site_id, r.submitted_at, r.day, r.channel, r.language, json(r.answers)))
+                     FROM (SELECT r.* FROM responses r NOT INDEXED WHERE r.id > ",
                 );
                 q.push_bind(after);
                 push_response_filter(&mut q, "r", &f);
-                q.push(" ORDER BY r.id LIMIT ").push_bind(EXPORT_BATCH);
-                let rows = q.build().fetch_all(&pool).await?;
-                rows.iter()
-                    .map(|row| {
-                        let id: i64 = row.try_get("id")?;
-                        let answers: Option<String> = row.try_get("answers")?;
-                        let answers: BTreeMap<String, String> = match answers {
-                            Some(json) => serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                            None => BTreeMap::new(),
-                        };
-                        Ok((
-                            id,
-                            ExportedResponse {
-                                id,
-                                campaign_id: row.try_get("campaign_id")?,
-                                site_id: row.try_get("site_id")?,
-                                submitted_at: row.try_get("submitted_at")?,
-                                day: row.try_get("day")?,
-                                channel: row.try_get("channel")?,
-                                language: row.try_get("language")?,
-                                answers,
-                            },
-                        ))
+                q.push(" ORDER BY r.id LIMIT ").push_bind(EXPORT_BATCH).push(") r");
+                let json: String = q.build_query_scalar().fetch_one(&pool).await?;
+                type Row = (i64, i64, i64, String, NaiveDate, String, String, Option<BTreeMap<String, String>>);
+                let rows: Vec<Row> = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("export batch: {e}")))?;
+                rows.into_iter()
+                    .map(|(id, campaign_id, site_id, at, day, channel, language, answers)| {
+                        let submitted_at = DateTime::parse_from_rfc3339(&at).map_err(|e| StoreError::Corrupt(format!("submitted_at {at:?}: {e}")))?.with_timezone(&Utc);
+                        Ok((id, ExportedResponse { id, campaign_id, site_id, submitted_at, day, channel, language, answers: answers.unwrap_or_default() }))
                     })
                     .collect()
             }
@@ -356,7 +346,7 @@ impl ReportingStore for SqliteStore {
             let (pool, f, search) = (pool.clone(), f.clone(), search.clone());
             async move {
                 let mut q = QueryBuilder::<Sqlite>::new(REMARK_SELECT);
-                q.push(" AND r.id IN (SELECT DISTINCT r.id FROM responses r JOIN response_answers a ON a.response_id = r.id WHERE a.text_value IS NOT NULL AND r.id > ");
+                q.push(" AND r.id IN (SELECT DISTINCT r.id FROM responses r NOT INDEXED JOIN response_answers a ON a.response_id = r.id WHERE a.text_value IS NOT NULL AND r.id > ");
                 q.push_bind(after);
                 push_response_filter(&mut q, "r", &f);
                 push_search(&mut q, search.as_deref());
@@ -374,7 +364,7 @@ impl ReportingStore for SqliteStore {
         batched(move |after| {
             let (pool, scope, filter) = (pool.clone(), scope.clone(), filter.clone());
             async move {
-                let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {COMPLAINT_COLUMNS} FROM complaints c JOIN sites s ON s.id = c.site_id WHERE c.id > "));
+                let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {COMPLAINT_COLUMNS} FROM complaints c NOT INDEXED JOIN sites s ON s.id = c.site_id WHERE c.id > "));
                 q.push_bind(after);
                 push_site_scope(&mut q, "c.site_id", &scope);
                 push_complaint_filter(&mut q, &filter);
