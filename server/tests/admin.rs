@@ -3,7 +3,7 @@
 mod common;
 use common::*;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dashboard_needs_login_and_then_shows_counts() {
     let app = spawn_app().await;
     // Any client is sent to the login page, whatever it accepts.

@@ -11,7 +11,7 @@ async fn token(app: &TestApp, path: &str, form: &str) -> String {
     attr_of(&body, &format!("{form} input[name=token]"), "value").expect("token")
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admins_create_and_change_campaigns_with_every_error_explained() {
     let app = spawn_app().await;
     let store = store_of(&app).await;
@@ -47,7 +47,7 @@ async fn admins_create_and_change_campaigns_with_every_error_explained() {
     assert_eq!((changed.settings.name.as_str(), changed.settings.target_per_site), ("Enquête 2027", 150));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn editing_a_questionnaire_with_answers_creates_a_new_version() {
     let app = spawn_app().await;
     let store = store_of(&app).await;
@@ -97,7 +97,7 @@ async fn editing_a_questionnaire_with_answers_creates_a_new_version() {
     assert!(store.questionnaire_version(v2).await.unwrap().unwrap().definition.question("satisfaction_globale").is_some());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_admins_administer() {
     let app = spawn_app().await;
     let store = store_of(&app).await;

@@ -86,7 +86,7 @@ fn raw_values(message: &mail_parser::Message<'_>, name: &str) -> Vec<String> {
 // 1. Filing on the web without JavaScript
 // ---------------------------------------------------------------------------------------------
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn form_page_has_every_field_and_preselects_the_site() {
     let app = spawn_app().await;
     let (status, body) = app.get("/reclamation").await;
@@ -117,7 +117,7 @@ async fn form_page_has_every_field_and_preselects_the_site() {
     assert!(select(&body, "input[type=radio][checked]").is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn filing_without_javascript_gives_sequential_references() {
     let app = spawn_app().await;
     let year = paris_year();
@@ -178,7 +178,7 @@ async fn filing_without_javascript_gives_sequential_references() {
 // 2. Replayed tokens
 // ---------------------------------------------------------------------------------------------
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replayed_token_files_once_and_redirects_to_the_same_reference() {
     let app = spawn_app().await;
     let store = store_of(&app).await;
@@ -228,7 +228,7 @@ async fn replayed_token_files_once_and_redirects_to_the_same_reference() {
     assert_eq!(file_with(&app, &[]).await, format!("REC-{year}-000004"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forged_token_stores_nothing_and_keeps_what_was_typed() {
     let app = spawn_app().await;
     let store = store_of(&app).await;
@@ -251,7 +251,7 @@ async fn forged_token_stores_nothing_and_keeps_what_was_typed() {
 // 3. Validation
 // ---------------------------------------------------------------------------------------------
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_filing_lists_every_error_and_keeps_everything_typed() {
     let app = spawn_app().await;
     let store = store_of(&app).await;
@@ -322,7 +322,7 @@ async fn invalid_filing_lists_every_error_and_keeps_everything_typed() {
     assert_eq!(stored.procedure, Procedure::PermisConduire);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn message_length_is_counted_in_characters_and_never_truncated() {
     let app = spawn_app().await;
     let store = store_of(&app).await;
@@ -352,7 +352,7 @@ async fn message_length_is_counted_in_characters_and_never_truncated() {
     assert_eq!(stored.message, exact);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postal_reply_requires_address_and_postal_code() {
     let app = spawn_app().await;
     let token = complaint_token(&app).await;
@@ -376,7 +376,7 @@ async fn postal_reply_requires_address_and_postal_code() {
 
 const NOT_FOUND: &str = "Aucune demande ne correspond à ces informations. Vérifiez la référence et l'adresse électronique ou le code postal donnés lors de votre demande.";
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tracking_needs_the_reference_and_the_matching_contact() {
     let app = spawn_app().await;
     let store = store_of(&app).await;
@@ -450,7 +450,7 @@ async fn tracking_needs_the_reference_and_the_matching_contact() {
     assert_eq!(text_of(&body, ".reply-text").as_deref(), Some(reply));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tracking_by_postal_code_for_a_postal_reply() {
     let app = spawn_app().await;
     let year = paris_year();
@@ -620,7 +620,7 @@ async fn site_ids(store: &DynStore) -> (i64, i64, i64) {
     (id("evry"), id("palaiseau"), id("etampes"))
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn references_are_sequential_per_prefix_and_year_and_never_reused() {
     let (s, raw, _d) = fresh_store().await;
     let (evry, palaiseau, _) = site_ids(&s).await;
@@ -676,7 +676,7 @@ async fn references_are_sequential_per_prefix_and_year_and_never_reused() {
     assert_eq!(actions, vec!["depot", "accuse"]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn site_scope_hides_other_sites_complaints() {
     let (s, _raw, _d) = fresh_store().await;
     let (evry, palaiseau, etampes) = site_ids(&s).await;
@@ -721,7 +721,7 @@ fn status_change(complaint_id: i64, from: ComplaintStatus, to: ComplaintStatus, 
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stale_change_is_refused_and_records_nothing() {
     let (s, _raw, _d) = fresh_store().await;
     let (evry, _, _) = site_ids(&s).await;
@@ -758,7 +758,7 @@ async fn stale_change_is_refused_and_records_nothing() {
     assert_eq!(s.complaint_events(id).await.unwrap().len(), before.1.len() + 2);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn outbox_claims_are_leased() {
     let (s, _raw, _d) = fresh_store().await;
     let now: DateTime<Utc> = Utc::now();
@@ -802,7 +802,7 @@ async fn outbox_claims_are_leased() {
 }
 
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_refused_for_good_is_given_up_and_kept() {
     let (store, _sqlite, _dir) = fresh_store().await;
     let now = Utc::now();

@@ -93,7 +93,7 @@ fn respondents(body: &str, site: &str) -> Option<String> {
     text_of(body, &format!("tr[data-site='{site}'] td.respondents"))
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_counts_paris_days_and_applies_every_filter() {
     let app = spawn_app().await;
     let store = store_of(&app).await;
@@ -179,7 +179,7 @@ fn records(bytes: &[u8], sep: u8) -> Vec<csv::StringRecord> {
     csv::ReaderBuilder::new().delimiter(sep).from_reader(body).records().map(|r| r.unwrap()).collect()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exports_hold_every_matching_row_safely() {
     let app = spawn_app().await;
     let store = store_of(&app).await;
@@ -248,7 +248,7 @@ async fn exports_hold_every_matching_row_safely() {
     assert!(String::from_utf8(body).unwrap().contains("Format d'export inconnu"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_agent_sees_and_exports_only_their_sites() {
     let app = spawn_app().await;
     let store = store_of(&app).await;
@@ -275,7 +275,7 @@ async fn an_agent_sees_and_exports_only_their_sites() {
     assert_eq!(select(&body, "li.remark").len(), 0, "Évry's remarks stay hidden");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_users_committee_report_and_its_actions() {
     let app = spawn_app().await;
     let store = store_of(&app).await;
@@ -328,7 +328,7 @@ async fn the_users_committee_report_and_its_actions() {
     assert_eq!(r.status(), 403);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn published_results_show_the_last_closed_and_the_running_campaign() {
     let app = spawn_app().await;
     let store = store_of(&app).await;

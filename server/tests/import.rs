@@ -27,7 +27,7 @@ async fn upload(app: &TestApp, token: &str, campaign: &str, file: &[u8]) -> (u16
     (status, location, r.text().await.unwrap())
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_paper_file_is_imported_whole_or_refused_with_every_bad_row() {
     let app = spawn_app().await;
     let store = store_of(&app).await;
@@ -84,7 +84,7 @@ async fn a_paper_file_is_imported_whole_or_refused_with_every_bad_row() {
     assert!(template.starts_with('\u{feff}') && template.contains("satisfaction_globale"), "{template}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn agents_may_not_import() {
     let app = spawn_app().await;
     let store = store_of(&app).await;

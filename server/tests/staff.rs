@@ -30,7 +30,7 @@ async fn post(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> (u16, Optio
     (status, location, r.text().await.unwrap_or_default())
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_agent_reaches_only_the_complaints_of_their_site() {
     let (app, store) = app_with_agent().await;
     let evry = file_with(&app, &[("site", "evry")]).await;
@@ -106,7 +106,7 @@ async fn an_agent_reaches_only_the_complaints_of_their_site() {
     assert_eq!(app.get("/admin/courriers-types").await.0, 200);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quality_staff_enter_a_letter_and_reply_with_a_template() {
     let (app, store) = app_with_agent().await;
     login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
@@ -210,7 +210,7 @@ async fn quality_staff_enter_a_letter_and_reply_with_a_template() {
     assert!(!late.contains(&c.reference));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn templates_are_validated_and_listed_for_the_committee() {
     let (app, store) = app_with_agent().await;
     login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;

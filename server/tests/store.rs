@@ -24,7 +24,7 @@ async fn campaign(store: &DynStore, name: &str, from: NaiveDate, to: NaiveDate) 
     store.create_campaign(&CampaignSettings { name: name.into(), starts_on: from, ends_on: to, target_per_site: 150, is_demo: false, questionnaire_version_id: v }, Utc::now()).await.unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sites_are_seeded_in_order() {
     let (s, _d) = store().await;
     let slugs: Vec<String> = s.list_sites().await.unwrap().into_iter().map(|s| s.slug).collect();
@@ -33,7 +33,7 @@ async fn sites_are_seeded_in_order() {
     assert!(s.site_by_slug("nope").await.unwrap().is_none());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn current_campaign_prefers_the_running_one() {
     let (s, _d) = store().await;
     assert!(s.current_campaign(day(2026, 6, 1)).await.unwrap().is_none());
@@ -47,7 +47,7 @@ async fn current_campaign_prefers_the_running_one() {
     assert_eq!(s.current_campaign(day(2025, 2, 1)).await.unwrap().unwrap().id, year);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_nonce_is_consumed_once_and_tallies_count() {
     let (s, _d) = store().await;
     let c = campaign(&s, "c", day(2026, 1, 1), day(2026, 12, 31)).await;
@@ -81,7 +81,7 @@ async fn a_token_nonce_is_consumed_once_and_tallies_count() {
     assert_eq!(tallies[1].respondents, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secrets_are_stable_and_accounts_unique() {
     let (s, _d) = store().await;
     let a = s.secret("k").await.unwrap();
@@ -97,7 +97,7 @@ async fn secrets_are_stable_and_accounts_unique() {
     assert_eq!(s.count_users_with_role(Role::Admin).await.unwrap(), 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_seeding_fills_an_empty_database_only() {
     let (s, _d) = store().await;
     let today = day(2026, 11, 29);
@@ -120,7 +120,7 @@ async fn demo_seeding_fills_an_empty_database_only() {
     assert!(all.iter().any(|c| c.status == app::domain::complaint::ComplaintStatus::Repondue));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn responses_stored_before_the_aggregates_get_their_day_and_counts_back() {
     use app::store::ResponseFilter;
     use chrono::TimeZone;

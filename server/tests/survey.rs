@@ -19,7 +19,7 @@ fn answers<'a>(token: &'a str) -> Vec<(&'a str, &'a str)> {
     ]
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn survey_page_lists_the_questionnaire_with_a_token() {
     let app = spawn_app().await;
     let (status, body) = app.get("/enquete/evry").await;
@@ -34,7 +34,7 @@ async fn survey_page_lists_the_questionnaire_with_a_token() {
     assert_ne!(token, app.survey_token("evry").await, "every visitor gets a fresh token");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_lists_the_three_sites() {
     let app = spawn_app().await;
     let (status, body) = app.get("/").await;
@@ -44,7 +44,7 @@ async fn home_lists_the_three_sites() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn post_without_javascript_records_one_response_even_when_replayed() {
     let app = spawn_app().await;
     assert_eq!(app.respondents("evry").await, 0);
@@ -72,7 +72,7 @@ async fn post_without_javascript_records_one_response_even_when_replayed() {
     assert_eq!(app.respondents("palaiseau").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_double_submit_records_once() {
     let app = spawn_app().await;
     let token = app.survey_token("palaiseau").await;
@@ -82,7 +82,7 @@ async fn concurrent_double_submit_records_once() {
     assert_eq!(app.respondents("palaiseau").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_required_answer_keeps_everything_typed() {
     let app = spawn_app().await;
     let token = app.survey_token("etampes").await;
@@ -114,7 +114,7 @@ async fn missing_required_answer_keeps_everything_typed() {
     assert_eq!(app.respondents("etampes").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn too_long_remark_is_refused_with_its_length() {
     let app = spawn_app().await;
     let token = app.survey_token("evry").await;
@@ -128,7 +128,7 @@ async fn too_long_remark_is_refused_with_its_length() {
     assert_eq!(app.respondents("evry").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forged_token_stores_nothing_and_keeps_answers() {
     let app = spawn_app().await;
     let r = app.post_form("/enquete/evry/reponses", &answers("0123456789abcdef0123456789abcdef.1700000000.00")).await;
@@ -142,7 +142,7 @@ async fn forged_token_stores_nothing_and_keeps_answers() {
     assert_eq!(app.respondents("evry").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_site_is_404() {
     let app = spawn_app().await;
     let (status, body) = app.get("/enquete/marseille").await;
@@ -154,7 +154,7 @@ async fn unknown_site_is_404() {
     assert_eq!(status, 404);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn results_api_gives_shares_with_wilson_intervals_or_null() {
     let app = spawn_app().await;
     let json = app.results().await;
@@ -181,7 +181,7 @@ async fn results_api_gives_shares_with_wilson_intervals_or_null() {
     assert!(0.0 <= low && low < share && share < high && high <= 1.0, "{low} {high}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cross_site_post_is_refused() {
     let app = spawn_app().await;
     let token = app.survey_token("evry").await;
@@ -190,7 +190,7 @@ async fn cross_site_post_is_refused() {
     assert_eq!(app.respondents("evry").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_and_security_headers() {
     let app = spawn_app().await;
     let r = app.client.get(format!("{}/healthz", app.base)).send().await.unwrap();
