@@ -76,7 +76,9 @@ build-release: tools css
 
 # Same RUSTFLAGS as cargo-leptos' debug builds, so the tests and `build` share compiled dependencies.
 unit: test-deps
-	RUSTFLAGS="--cfg erase_components" cargo test --workspace
+	# One test at a time: several test servers running at once in one process hang now and
+	# then (about one run in five of tests/survey.rs; cause not found yet).
+	RUSTFLAGS="--cfg erase_components" cargo test --workspace -- --test-threads=1
 
 e2e: build npm-e2e chromium
 	cd end2end && E2E_PORT=$(E2E_PORT) npx playwright test
