@@ -11,7 +11,7 @@ pub fn paris_day(now: DateTime<Utc>) -> NaiveDate {
 
 /// A date as French users read it: `dd/mm/yyyy`.
 pub fn french_date(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
+    crate::dashboard::format::french_day(d)
 }
 
 #[cfg(test)]

@@ -61,10 +61,14 @@ pub async fn load_remarks(params: FilterParams) -> Result<RemarksView, AppError>
     let r = resolve(&params, &staff, &state.store, today).await?;
     let search = Some(params.q.trim()).filter(|s| !s.is_empty());
     let requested = params.page.parse::<u64>().unwrap_or(1).max(1);
-    let (total, _) = state.store.remarks(&r.filter, search, 0, 0).await?;
+    let page_of = |page: u64| state.store.remarks(&r.filter, search, (page - 1) * REMARKS_PER_PAGE, REMARKS_PER_PAGE);
+    let (total, mut remarks) = page_of(requested).await?;
     let pages = total.div_ceil(REMARKS_PER_PAGE).max(1);
     let page = requested.min(pages);
-    let (_, remarks) = state.store.remarks(&r.filter, search, (page - 1) * REMARKS_PER_PAGE, REMARKS_PER_PAGE).await?;
+    if page != requested {
+        // Asked past the last page (e.g. an old link): show the last one.
+        remarks = page_of(page).await?.1;
+    }
     let site_name = |id: i64| r.sites.iter().find(|s| s.id == id).map(|s| s.name.clone()).unwrap_or_default();
     let rows = remarks
         .into_iter()

@@ -46,17 +46,6 @@ pub async fn campaign_results(store: &DynStore, campaign: &Campaign, lang: &str)
         .collect())
 }
 
-/// The current campaign on `today` (Europe/Paris) and the results of each active site, labels in
-/// `lang`. `None` when no campaign exists.
-///
-/// # Errors
-/// The database fails.
-pub async fn current_results(store: &DynStore, today: NaiveDate, lang: &str) -> Result<Option<(Campaign, Vec<SiteResults>)>, StoreError> {
-    let Some(campaign) = store.current_campaign(today).await? else { return Ok(None) };
-    let sites = campaign_results(store, &campaign, lang).await?;
-    Ok(Some((campaign, sites)))
-}
-
 /// The last campaign whose period ended before `today` (Europe/Paris), among `campaigns`.
 pub fn last_closed(campaigns: &[Campaign], today: NaiveDate) -> Option<&Campaign> {
     campaigns.iter().filter(|c| c.settings.ends_on < today).max_by_key(|c| (c.settings.ends_on, c.id))

@@ -133,8 +133,7 @@ impl ComplaintStore for SqliteStore {
     async fn file_complaint(&self, c: &NewComplaint) -> Result<FileOutcome, StoreError> {
         let mut tx = self.pool.begin().await?;
         if let Some(nonce) = &c.token_nonce {
-            let claimed = sqlx::query("INSERT INTO used_form_tokens (nonce, used_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING").bind(nonce).bind(c.created_at).execute(&mut *tx).await?;
-            if claimed.rows_affected() == 0 {
+            if !super::claim_token(&mut tx, nonce, c.created_at).await? {
                 tx.rollback().await?;
                 let reference = sqlx::query_scalar("SELECT c.reference FROM used_form_tokens t JOIN complaints c ON c.id = t.complaint_id WHERE t.nonce = ?")
                     .bind(nonce)

@@ -62,6 +62,13 @@ pub(crate) fn push_site_scope(q: &mut QueryBuilder<'_, Sqlite>, column: &str, sc
     }
 }
 
+/// Consumes the one-time form token `nonce` on `conn` (inside the caller's transaction, if any):
+/// `true` the first time, `false` when it was already used.
+pub(crate) async fn claim_token(conn: &mut sqlx::SqliteConnection, nonce: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
+    let r = sqlx::query("INSERT INTO used_form_tokens (nonce, used_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING").bind(nonce).bind(at).execute(&mut *conn).await?;
+    Ok(r.rows_affected() == 1)
+}
+
 pub(crate) fn site_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Site, sqlx::Error> {
     Ok(Site { id: row.try_get("id")?, slug: row.try_get("slug")?, name: row.try_get("name")?, kind: row.try_get("kind")? })
 }
@@ -159,12 +166,7 @@ impl Store for SqliteStore {
     async fn insert_response(&self, r: &NewResponse) -> Result<InsertOutcome, StoreError> {
         let mut tx = self.pool.begin().await?;
         if let Some(nonce) = &r.token_nonce {
-            let claimed = sqlx::query("INSERT INTO used_form_tokens (nonce, used_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING")
-                .bind(nonce)
-                .bind(r.submitted_at)
-                .execute(&mut *tx)
-                .await?;
-            if claimed.rows_affected() == 0 {
+            if !claim_token(&mut tx, nonce, r.submitted_at).await? {
                 tx.rollback().await?;
                 return Ok(InsertOutcome::AlreadyRecorded);
             }
@@ -187,12 +189,7 @@ impl Store for SqliteStore {
         if let Some((at, rows)) = previous {
             return Ok(ImportOutcome::AlreadyImported { at, rows: rows.max(0) as u64 });
         }
-        let claimed = sqlx::query("INSERT INTO used_form_tokens (nonce, used_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING")
-            .bind(&import.token_nonce)
-            .bind(import.at)
-            .execute(&mut *tx)
-            .await?;
-        if claimed.rows_affected() == 0 {
+        if !claim_token(&mut tx, &import.token_nonce, import.at).await? {
             return Ok(ImportOutcome::TokenUsed);
         }
         let id: i64 = sqlx::query_scalar(
@@ -247,8 +244,8 @@ impl Store for SqliteStore {
     }
 
     async fn consume_token(&self, nonce: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        let r = sqlx::query("INSERT INTO used_form_tokens (nonce, used_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING").bind(nonce).bind(now).execute(&self.pool).await?;
-        Ok(r.rows_affected() == 1)
+        let mut conn = self.pool.acquire().await?;
+        claim_token(&mut conn, nonce, now).await
     }
 
     async fn count_responses(&self) -> Result<u64, StoreError> {
