@@ -241,6 +241,11 @@ async fn exports_hold_every_matching_row_safely() {
     assert_eq!(rows.len(), 1);
     assert_eq!(&rows[0][0], reference.as_str());
     assert!(rows[0].iter().any(|v| v == "'=1+1 au guichet"));
+    // Closed lists in French words, not stored codes.
+    assert_eq!(&rows[0][1], "Réclamation");
+    assert_eq!(&rows[0][4], "Formulaire en ligne");
+    let status = &rows[0][6];
+    assert!(status == "Reçue" || status == "Accusé de réception envoyé", "{status:?}");
 
     // Unknown format: a clear 400.
     let (status, _, body) = download(&app, "/admin/export/reponses?format=pdf").await;

@@ -134,6 +134,7 @@ async fn responses_stored_before_the_aggregates_get_their_day_and_counts_back() 
     let evry = s.site_by_slug("evry").await.unwrap().unwrap();
     let mut answers = SurveyAnswers::default();
     answers.choices.insert("satisfaction_globale".into(), "tres_satisfait".into());
+    answers.texts.insert("remarque".into(), "L'ACCUEIL ÉTAIT très bien, cœur sur vous".into());
     let response = NewResponse {
         campaign_id: c,
         site_id: evry.id,
@@ -151,8 +152,25 @@ async fn responses_stored_before_the_aggregates_get_their_day_and_counts_back() 
     assert_eq!(before.len(), 1);
     assert_eq!(before[0].day, day(2025, 3, 31));
 
-    // As a database migrated from 0002 looks: no day, empty aggregates.
-    for sql in ["UPDATE responses SET day = NULL", "DELETE FROM response_cube", "DELETE FROM answer_cube", "DELETE FROM response_day", "DELETE FROM answer_day"] {
+    let found = |q: &'static str| {
+        let s = s.clone();
+        async move { s.remarks(&ResponseFilter::all(), Some(q), 0, 10).await.unwrap().0 }
+    };
+    // Case, accents and ligatures do not matter in the remark search.
+    assert_eq!(found("accueil etait").await, 1);
+    assert_eq!(found("Coeur").await, 1);
+    assert_eq!(found("était nul").await, 0);
+
+    // As a database migrated from 0002 looks: no day, empty aggregates, no folded text.
+    for sql in [
+        "UPDATE responses SET day = NULL",
+        "DELETE FROM response_cube",
+        "DELETE FROM answer_cube",
+        "DELETE FROM response_day",
+        "DELETE FROM answer_day",
+        "UPDATE response_answers SET search_text = NULL",
+        "INSERT INTO pending_backfills (name) VALUES ('remark_search_text'), ('response_day')",
+    ] {
         sqlx::query(sql).execute(sqlite.pool()).await.unwrap();
     }
     assert!(s.respondents_by_day(&ResponseFilter::all()).await.unwrap().is_empty());
@@ -162,4 +180,5 @@ async fn responses_stored_before_the_aggregates_get_their_day_and_counts_back() 
     assert_eq!(counts.len(), 1);
     assert_eq!((counts[0].month, counts[0].count), ((2025, 3), 1));
     assert_eq!(s.rebuild_aggregates().await.unwrap(), 1);
+    assert_eq!(found("ACCUEIL ÉTAIT").await, 1, "the folded text is filled at start-up");
 }

@@ -12,10 +12,12 @@
 //! - Access: any staff member, within their site scope (an agent exports their sites only).
 
 use super::filters::{resolve, FilterParams, Resolved};
+use crate::complaints::labels;
 use crate::complaints::staff::access::{staff_of, Staff};
+use crate::i18n::Locale;
 use crate::domain::complaint::{ComplaintKind, ComplaintStatus, Procedure};
 use crate::domain::deadline::{ack_due, reply_due};
-use crate::domain::questionnaire::{localized, Question, QuestionKind, Questionnaire};
+use crate::domain::questionnaire::{localized, Question, QuestionKind};
 use crate::error::AppError;
 use crate::export::{csv_stream, file_stream, Cell, CsvDialect, ExportError, XlsxExport, XLSX_CONTENT_TYPE};
 use crate::state::AppState;
@@ -24,11 +26,12 @@ use crate::time::paris_day;
 use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
+use chrono::{Timelike, Utc};
 use chrono_tz::Europe::Paris;
 use futures::stream::{BoxStream, StreamExt};
 use http::{header, StatusCode};
 use std::collections::HashMap;
+use std::sync::Arc;
 use tower_sessions::Session;
 
 /// Output format of an export.
@@ -70,46 +73,63 @@ fn opt_date(d: Option<chrono::NaiveDate>) -> Cell {
     d.map(Cell::Date).unwrap_or(Cell::Empty)
 }
 
-fn site_names(sites: &[Site]) -> HashMap<i64, String> {
-    sites.iter().map(|s| (s.id, s.name.clone())).collect()
+fn site_names(sites: &[Site]) -> HashMap<i64, Arc<str>> {
+    sites.iter().map(|s| (s.id, Arc::from(s.name.as_str()))).collect()
 }
 
-/// The value shown for `answer` to `question`: the option's French label, or the text.
-fn answer_cell(question: &Question, answer: Option<&String>) -> Cell {
-    match (answer, &question.kind) {
-        (None, _) => Cell::Empty,
-        (Some(a), QuestionKind::SingleChoice { options }) => text(options.iter().find(|o| &o.key == a).map(|o| localized(&o.label, "fr").to_string()).unwrap_or_else(|| a.clone())),
-        (Some(a), QuestionKind::FreeText { .. }) => text(a.clone()),
+/// How the answers to one question are written: each option key with its French label (shared by
+/// every row), or the text as typed.
+struct AnswerColumn {
+    options: Vec<(String, Arc<str>)>,
+}
+
+impl AnswerColumn {
+    fn new(question: &Question) -> Self {
+        let options = match &question.kind {
+            QuestionKind::SingleChoice { options } => options.iter().map(|o| (o.key.clone(), Arc::from(localized(&o.label, "fr")))).collect(),
+            QuestionKind::FreeText { .. } => Vec::new(),
+        };
+        AnswerColumn { options }
+    }
+
+    /// The cell of `answer`: the option's label, or the answer itself (free text, or an option
+    /// that is no longer in the questionnaire).
+    fn cell(&self, answer: Option<String>) -> Cell {
+        match answer {
+            None => Cell::Empty,
+            Some(a) => match self.options.iter().find(|(key, _)| *key == a) {
+                Some((_, label)) => Cell::Shared(label.clone()),
+                None => Cell::Text(a),
+            },
+        }
     }
 }
 
 fn responses_table(state: &AppState, r: &Resolved) -> Table {
-    let questionnaire = r.questionnaire.clone().unwrap_or(Questionnaire {
-        overall_satisfaction: String::new(),
-        procedure_question: None,
-        appointment_question: None,
-        questions: Vec::new(),
-    });
+    let questions = r.questionnaire.as_ref().map(|q| q.questions.clone()).unwrap_or_default();
     let mut header: Vec<String> = ["N° de réponse", "Campagne", "Site", "Date", "Heure", "Canal", "Langue"].iter().map(|s| s.to_string()).collect();
-    header.extend(questionnaire.questions.iter().map(|q| localized(&q.label, "fr").to_string()));
+    header.extend(questions.iter().map(|q| localized(&q.label, "fr").to_string()));
     let names = site_names(&r.sites);
-    let campaigns: HashMap<i64, String> = r.campaigns.iter().map(|c| (c.id, c.settings.name.clone())).collect();
+    let campaigns: HashMap<i64, Arc<str>> = r.campaigns.iter().map(|c| (c.id, Arc::from(c.settings.name.as_str()))).collect();
+    let columns: Vec<AnswerColumn> = questions.iter().map(AnswerColumn::new).collect();
+    let shared = |map: &HashMap<i64, Arc<str>>, id: i64| map.get(&id).map(|s| Cell::Shared(s.clone())).unwrap_or(Cell::Empty);
     let rows = state
         .store
-        .stream_responses(r.filter.clone())
+        .stream_responses(r.filter.clone(), questions.iter().map(|q| q.key.clone()).collect())
         .map(move |res: Result<ExportedResponse, StoreError>| {
             res.map(|x| {
                 let local = x.submitted_at.with_timezone(&Paris);
-                let mut row = vec![
+                let mut row = Vec::with_capacity(7 + columns.len());
+                row.extend([
                     Cell::Number(x.id as f64),
-                    text(campaigns.get(&x.campaign_id).cloned().unwrap_or_default()),
-                    text(names.get(&x.site_id).cloned().unwrap_or_default()),
+                    shared(&campaigns, x.campaign_id),
+                    shared(&names, x.site_id),
                     Cell::Date(x.day),
-                    text(local.format("%H:%M").to_string()),
-                    text(x.channel),
-                    text(x.language),
-                ];
-                row.extend(questionnaire.questions.iter().map(|q| answer_cell(q, x.answers.get(&q.key))));
+                    Cell::Text(format!("{:02}:{:02}", local.hour(), local.minute())),
+                    Cell::Text(x.channel),
+                    Cell::Text(x.language),
+                ]);
+                row.extend(columns.iter().zip(x.answers).map(|(c, a)| c.cell(a)));
                 row
             })
         })
@@ -120,8 +140,8 @@ fn responses_table(state: &AppState, r: &Resolved) -> Table {
 fn remarks_table(state: &AppState, r: &Resolved, search: Option<String>) -> Table {
     let header = ["N° de réponse", "Date", "Site", "Canal", "Langue", "Question", "Remarque"].iter().map(|s| s.to_string()).collect();
     let names = site_names(&r.sites);
-    let labels: HashMap<String, String> =
-        r.questionnaire.iter().flat_map(|q| q.questions.iter()).map(|q| (q.key.clone(), localized(&q.label, "fr").to_string())).collect();
+    let labels: HashMap<String, Arc<str>> =
+        r.questionnaire.iter().flat_map(|q| q.questions.iter()).map(|q| (q.key.clone(), Arc::from(localized(&q.label, "fr")))).collect();
     let rows = state
         .store
         .stream_remarks(r.filter.clone(), search)
@@ -130,10 +150,10 @@ fn remarks_table(state: &AppState, r: &Resolved, search: Option<String>) -> Tabl
                 vec![
                     Cell::Number(m.response_id as f64),
                     Cell::Date(m.day),
-                    text(names.get(&m.site_id).cloned().unwrap_or_default()),
+                    names.get(&m.site_id).map(|n| Cell::Shared(n.clone())).unwrap_or(Cell::Empty),
                     text(m.channel),
                     text(m.language),
-                    text(labels.get(&m.question_key).cloned().unwrap_or(m.question_key)),
+                    labels.get(&m.question_key).map(|l| Cell::Shared(l.clone())).unwrap_or(Cell::Text(m.question_key)),
                     text(m.text),
                 ]
             })
@@ -168,18 +188,18 @@ fn complaints_table(state: &AppState, r: &Resolved, query: &HashMap<String, Stri
                 let reply_due_on = reply_due(&cal, c.received_on, c.reply_days);
                 vec![
                     text(c.reference),
-                    text(c.kind.as_str()),
+                    text(labels::kind(Locale::fr, c.kind)),
                     text(c.site.name),
-                    text(c.procedure.as_str()),
-                    text(c.channel.as_str()),
+                    text(labels::procedure(Locale::fr, c.procedure)),
+                    text(labels::channel(Locale::fr, c.channel)),
                     Cell::Date(c.received_on),
-                    text(c.status.as_str()),
+                    text(labels::status(Locale::fr, c.status)),
                     opt_date(c.acknowledged_on),
                     Cell::Date(ack_due(c.received_on, c.channel.is_paper())),
                     opt_date(c.replied_on),
                     Cell::Date(reply_due_on),
                     c.replied_on.map(|d| Cell::Number(cal.working_days_between(c.received_on, d) as f64)).unwrap_or(Cell::Empty),
-                    text(c.reply_mode.as_str()),
+                    text(labels::reply_mode(Locale::fr, c.reply_mode)),
                     text(c.requester_name.unwrap_or_default()),
                     text(c.email.unwrap_or_default()),
                     text(c.postal_address.unwrap_or_default()),
@@ -221,9 +241,9 @@ async fn respond(table: Table, format: Format, period: (chrono::NaiveDate, chron
     let base = format!("{}-{}_{}", table.name, period.0, period.1);
     match format {
         Format::Csv(dialect) => {
-            let rows = table.rows.map(|r| r.map(|cells| cells.iter().map(|c| c.to_csv_string()).collect::<Vec<String>>()).map_err(BodyError::from));
+            let rows = table.rows.map(|r| r.map_err(BodyError::from));
             // Fused: a body may be polled again after its end (e.g. by a compression layer).
-            let body = Body::from_stream(csv_stream::<_, BodyError>(dialect, table.header, rows).fuse());
+            let body = Body::from_stream(csv_stream::<_, _, BodyError>(dialect, table.header, rows).fuse());
             (
                 [
                     (header::CONTENT_TYPE, dialect.content_type().to_string()),

@@ -9,6 +9,7 @@ pub mod paper_import;
 pub mod questionnaire;
 pub mod questionnaire_edit;
 pub mod reference;
+pub mod search;
 pub mod stats;
 pub mod survey_form;
 pub mod template;

@@ -1,6 +1,7 @@
 //! Cell values shared by the CSV and XLSX writers, and the formula-injection guard.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -31,6 +32,9 @@ pub fn safe_cell(value: &str) -> Cow<'_, str> {
 pub enum Cell {
     /// Free text; goes through [`safe_cell`] in both formats.
     Text(String),
+    /// Text repeated across rows (a site name, an option's label): like [`Cell::Text`], shared
+    /// instead of copied for each row.
+    Shared(Arc<str>),
     /// A number (rating, count, average...). Non-finite values (NaN, ±∞) are written as an empty
     /// cell: neither CSV nor Excel has a representation for them.
     Number(f64),
@@ -45,6 +49,15 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// The text of a [`Cell::Text`] or [`Cell::Shared`]; `None` for other cells.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Cell::Text(text) => Some(text),
+            Cell::Shared(text) => Some(text),
+            _ => None,
+        }
+    }
+
     /// Neutral CSV rendering, before the formula guard: text as-is, numbers with a `.` decimal
     /// separator and no trailing `.0` for integers (`3`, `3.5`, `-2`; never an exponent),
     /// dates `YYYY-MM-DD`, date-times `YYYY-MM-DD HH:MM:SS` (seconds truncated), empty string
@@ -52,6 +65,7 @@ impl Cell {
     pub fn to_csv_string(&self) -> String {
         match self {
             Cell::Text(text) => text.clone(),
+            Cell::Shared(text) => text.to_string(),
             Cell::Number(n) => format_number(*n),
             Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
             Cell::DateTime(dt) => dt.format("%Y-%m-%d %H:%M:%S").to_string(),
@@ -75,6 +89,12 @@ pub(crate) fn format_number(n: f64) -> String {
 impl From<String> for Cell {
     fn from(value: String) -> Self {
         Cell::Text(value)
+    }
+}
+
+impl From<Arc<str>> for Cell {
+    fn from(value: Arc<str>) -> Self {
+        Cell::Shared(value)
     }
 }
 

@@ -1,5 +1,6 @@
 //! Streaming CSV encoding: dialects, a chunking encoder and a `Stream` adapter.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::pin::Pin;
 use std::sync::Mutex;
@@ -76,16 +77,39 @@ impl CsvDialect {
     /// separator, so `-5` stays a number) with `,` as decimal separator for
     /// [`CsvDialect::ExcelFr`].
     pub fn render(&self, cell: &Cell) -> String {
-        match cell {
+        let mut out = String::new();
+        self.render_into(cell, &mut out);
+        out
+    }
+
+    /// [`CsvDialect::render`] into `out` (cleared first), so that a caller encoding many rows
+    /// reuses one buffer instead of allocating a string per cell.
+    fn render_into(&self, cell: &Cell, out: &mut String) {
+        use std::fmt::Write as _;
+        out.clear();
+        // Writing to a String cannot fail.
+        let _ = match cell {
             Cell::Number(n) => {
-                let text = format_number(*n);
-                match self {
-                    CsvDialect::ExcelFr => text.replace('.', ","),
-                    CsvDialect::Rfc4180 => text,
+                out.push_str(&format_number(*n));
+                if matches!(self, CsvDialect::ExcelFr) {
+                    if let Some(dot) = out.find('.') {
+                        out.replace_range(dot..dot + 1, ",");
+                    }
                 }
+                Ok(())
             }
-            Cell::Text(text) => safe_cell(text).into_owned(),
-            other => safe_cell(&other.to_csv_string()).into_owned(),
+            Cell::Text(_) | Cell::Shared(_) => {
+                out.push_str(&safe_cell(cell.as_text().unwrap_or_default()));
+                Ok(())
+            }
+            Cell::Date(d) => write!(out, "{}", d.format("%Y-%m-%d")),
+            Cell::DateTime(dt) => write!(out, "{}", dt.format("%Y-%m-%d %H:%M:%S")),
+            Cell::Empty => Ok(()),
+        };
+        if matches!(cell, Cell::Date(_) | Cell::DateTime(_)) {
+            if let Cow::Owned(guarded) = safe_cell(out) {
+                *out = guarded;
+            }
         }
     }
 }
@@ -141,6 +165,8 @@ pub struct CsvEncoder {
     writer: csv::Writer<Sink>,
     columns: usize,
     rows: u64,
+    /// Reused buffer of [`CsvEncoder::row_cells`] for cells that are not text (numbers, dates).
+    scratch: String,
     /// Error from writing the header in `new` (cannot happen with an in-memory sink; kept so
     /// that `new` stays infallible without panicking). Reported by the next `row`/`finish`.
     pending: Option<ExportError>,
@@ -170,6 +196,7 @@ impl CsvEncoder {
             writer,
             columns: header.len(),
             rows: 0,
+            scratch: String::new(),
             pending: None,
         };
         if let Err(err) = encoder.write_guarded(header.iter().map(String::as_str)) {
@@ -209,7 +236,14 @@ impl CsvEncoder {
             return Err(err);
         }
         for cell in cells {
-            self.writer.write_field(self.dialect.render(cell))?;
+            // Text is written from where it is (no copy unless the formula guard applies).
+            match cell.as_text() {
+                Some(text) => self.writer.write_field(safe_cell(text).as_bytes())?,
+                None => {
+                    self.dialect.render_into(cell, &mut self.scratch);
+                    self.writer.write_field(self.scratch.as_bytes())?;
+                }
+            }
         }
         self.end_record()?;
         self.rows += 1;
@@ -284,10 +318,30 @@ impl CsvEncoder {
     }
 }
 
+/// A row [`csv_stream`] can encode: text cells ([`CsvEncoder::row`]) or typed cells
+/// ([`CsvEncoder::row_cells`]).
+pub trait CsvRow {
+    /// Appends `self` to `encoder`; errors as [`CsvEncoder::row`].
+    fn encode(&self, encoder: &mut CsvEncoder) -> Result<(), ExportError>;
+}
+
+impl CsvRow for Vec<String> {
+    fn encode(&self, encoder: &mut CsvEncoder) -> Result<(), ExportError> {
+        encoder.row(self)
+    }
+}
+
+impl CsvRow for Vec<Cell> {
+    fn encode(&self, encoder: &mut CsvEncoder) -> Result<(), ExportError> {
+        encoder.row_cells(self)
+    }
+}
+
 /// Streams a CSV export: yields the BOM + header chunk first (so the download starts at once),
 /// then chunks of about [`CSV_CHUNK_SIZE`] bytes (at most 64 KiB + one row), then the tail.
 ///
-/// `rows` yields one `Vec<String>` per data row; each cell goes through [`safe_cell`]. Memory
+/// `rows` yields one row per data row ([`CsvRow`]: `Vec<String>` or `Vec<Cell>`); each text
+/// cell goes through [`safe_cell`]. Memory
 /// stays constant whatever the number of rows.
 ///
 /// Errors: an `Err` from `rows`, or an encoding error (wrong number of cells, converted with
@@ -295,13 +349,14 @@ impl CsvEncoder {
 /// Given to `axum::body::Body::from_stream`, that error aborts the HTTP response (chunked
 /// body never terminated, connection reset), so the client sees a failed download instead of
 /// a silently truncated file. The header chunk may already be sent at that point.
-pub fn csv_stream<S, E>(
+pub fn csv_stream<S, R, E>(
     dialect: CsvDialect,
     header: Vec<String>,
     rows: S,
 ) -> impl Stream<Item = Result<Bytes, E>>
 where
-    S: Stream<Item = Result<Vec<String>, E>>,
+    S: Stream<Item = Result<R, E>>,
+    R: CsvRow,
     E: From<ExportError>,
 {
     struct State<S> {
@@ -328,7 +383,7 @@ where
         loop {
             match state.rows.next().await {
                 Some(Ok(row)) => {
-                    if let Err(err) = encoder.row(&row) {
+                    if let Err(err) = row.encode(&mut encoder) {
                         return Some((Err(E::from(err)), state));
                     }
                     if let Some(chunk) = encoder.take_chunk() {

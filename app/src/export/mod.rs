@@ -36,7 +36,7 @@ mod xlsx;
 mod test_unzip;
 
 pub use cell::{safe_cell, Cell};
-pub use csv_encoder::{csv_stream, CsvDialect, CsvEncoder, CSV_CHUNK_SIZE};
+pub use csv_encoder::{csv_stream, CsvDialect, CsvEncoder, CsvRow, CSV_CHUNK_SIZE};
 pub use xlsx::{
     file_stream, XlsxExport, XLSX_CONTENT_TYPE, XLSX_MAX_CELL_CHARS, XLSX_MAX_DATA_ROWS,
 };

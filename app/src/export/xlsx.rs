@@ -146,7 +146,7 @@ impl XlsxExport {
             });
         }
         for (col, cell) in cells.iter().enumerate() {
-            if let Cell::Text(text) = cell {
+            if let Some(text) = cell.as_text() {
                 check_length(&safe_cell(text), row + 1, column_number(col)?)?;
             }
         }
@@ -157,8 +157,8 @@ impl XlsxExport {
             // Cannot fail: the header (same length) already went through `column_number`.
             let col_num = column_number(col)?;
             let width = match cell {
-                Cell::Text(text) => {
-                    let text = safe_cell(text);
+                Cell::Text(_) | Cell::Shared(_) => {
+                    let text = safe_cell(cell.as_text().unwrap_or_default());
                     worksheet.write_string(row, col_num, text.as_ref())?;
                     sample_widths.then(|| text_width(&text))
                 }

@@ -16,7 +16,6 @@ use crate::domain::indicators::ComplaintFact;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::stream::BoxStream;
-use std::collections::BTreeMap;
 
 /// Which responses a dashboard, remark list or export covers. Every field narrows the set;
 /// `None` means "any". Values are bound as query parameters, never pasted into SQL.
@@ -110,8 +109,10 @@ pub struct ExportedResponse {
     pub channel: String,
     /// Language.
     pub language: String,
-    /// Answers: question key → option key (closed questions) or text (free text).
-    pub answers: BTreeMap<String, String>,
+    /// Answers to the questions asked for, in the order of the keys given to
+    /// [`ReportingStore::stream_responses`]: option key (closed question) or text (free text),
+    /// `None` where the response has no answer to that question.
+    pub answers: Vec<Option<String>>,
 }
 
 /// Which complaints the complaint indicators cover: received (Europe/Paris day of receipt) in
@@ -164,13 +165,14 @@ pub trait ReportingStore: Send + Sync {
     /// Closed-answer counts per site, month, question and option among the filtered responses.
     async fn answer_counts_by_month(&self, filter: &ResponseFilter) -> Result<Vec<MonthAnswerCount>, StoreError>;
 
-    /// Free-text answers among the filtered responses whose text contains `search` (ignoring
-    /// case for unaccented Latin letters), newest first: `(total matching, the page)`.
+    /// Free-text answers among the filtered responses whose text contains `search` (case,
+    /// accents and ligatures ignored: [`crate::domain::search::fold`]), newest first: `(total matching, the page)`.
     async fn remarks(&self, filter: &ResponseFilter, search: Option<&str>, offset: u64, limit: u64) -> Result<(u64, Vec<Remark>), StoreError>;
 
-    /// Every filtered response with its answers, oldest first, read in batches of
-    /// [`EXPORT_BATCH`]: memory stays flat for a million rows.
-    fn stream_responses(&self, filter: ResponseFilter) -> BoxStream<'static, Result<ExportedResponse, StoreError>>;
+    /// Every filtered response with its answers to the questions `keys` (in that order, see
+    /// [`ExportedResponse::answers`]), oldest first, read in batches of [`EXPORT_BATCH`]: memory
+    /// stays flat for a million rows.
+    fn stream_responses(&self, filter: ResponseFilter, keys: Vec<String>) -> BoxStream<'static, Result<ExportedResponse, StoreError>>;
 
     /// Every matching remark, oldest first, in batches of [`EXPORT_BATCH`].
     fn stream_remarks(&self, filter: ResponseFilter, search: Option<String>) -> BoxStream<'static, Result<Remark, StoreError>>;

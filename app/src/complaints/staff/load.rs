@@ -101,19 +101,11 @@ fn fits(t: &ReplyTemplate, c: &Complaint) -> bool {
 
 /// The merge values of a complaint for the agent `signature`.
 pub fn merge_values(c: &Complaint, signature: &str) -> MergeValues {
-    let i18n_procedure = match c.procedure {
-        Procedure::TitreSejour => td_string!(Locale::fr, complaint.procedure_titre_sejour),
-        Procedure::PermisConduire => td_string!(Locale::fr, complaint.procedure_permis_conduire),
-        Procedure::CarteGrise => td_string!(Locale::fr, complaint.procedure_carte_grise),
-        Procedure::Naturalisation => td_string!(Locale::fr, complaint.procedure_naturalisation),
-        Procedure::Accueil => td_string!(Locale::fr, complaint.procedure_accueil),
-        Procedure::Autre => td_string!(Locale::fr, complaint.procedure_autre),
-    };
     MergeValues {
         reference: c.reference.clone(),
         date_reception: french_date(c.received_on),
         site: c.site.name.clone(),
-        demarche: i18n_procedure.to_string(),
+        demarche: crate::complaints::labels::procedure(Locale::fr, c.procedure),
         nom: c.requester_name.clone(),
         signature: signature.to_string(),
     }

@@ -94,6 +94,7 @@ impl Store for SqliteStore {
         if reporting::fill_missing_days(&self.pool).await? > 0 {
             self.rebuild_aggregates().await?;
         }
+        reporting::fill_missing_search_text(&self.pool).await?;
         Ok(())
     }
 

@@ -5,6 +5,7 @@ use super::{push_site_scope, SqliteStore};
 use crate::domain::complaint::{ComplaintChannel, ComplaintKind, ComplaintStatus, Procedure};
 use crate::domain::indicators::ComplaintFact;
 use crate::domain::questionnaire::Questionnaire;
+use crate::domain::search;
 use crate::store::*;
 use crate::time::paris_day;
 use async_trait::async_trait;
@@ -46,9 +47,9 @@ pub(super) async fn insert_response_rows(tx: &mut SqliteConnection, r: &NewRespo
     // multi-row INSERT per table.
     let choices: Vec<(&String, &String)> = r.answers.choices.iter().collect();
     if !r.answers.choices.is_empty() || !r.answers.texts.is_empty() {
-        let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO response_answers (response_id, question_key, option_key, text_value) ");
+        let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO response_answers (response_id, question_key, option_key, text_value, search_text) ");
         q.push_values(choices.iter().map(|(k, v)| (*k, Some(*v), None)).chain(r.answers.texts.iter().map(|(k, t)| (k, None, Some(t)))), |mut b, (k, option, text): (&String, Option<&String>, Option<&String>)| {
-            b.push_bind(id).push_bind(k.clone()).push_bind(option.cloned()).push_bind(text.cloned());
+            b.push_bind(id).push_bind(k.clone()).push_bind(option.cloned()).push_bind(text.cloned()).push_bind(text.map(|t| search::fold(t)));
         });
         q.build().execute(&mut *tx).await?;
     }
@@ -115,13 +116,29 @@ fn coarse(f: &ResponseFilter) -> bool {
     f.channel.is_none() && f.language.is_none() && f.procedure.is_none() && f.appointment.is_none()
 }
 
+/// Whether the backfill `name` is still to run (see `pending_backfills`, migration 0004).
+async fn backfill_pending(pool: &SqlitePool, name: &str) -> Result<bool, StoreError> {
+    Ok(sqlx::query_scalar::<_, String>("SELECT name FROM pending_backfills WHERE name = ?").bind(name).fetch_optional(pool).await?.is_some())
+}
+
+/// Marks the backfill `name` as done.
+async fn backfill_done(pool: &SqlitePool, name: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM pending_backfills WHERE name = ?").bind(name).execute(pool).await?;
+    Ok(())
+}
+
 /// Fills `responses.day` (Europe/Paris day of `submitted_at`) where it is missing (rows stored
-/// before migration 0003); returns the number of rows filled.
+/// before migration 0003), once (while the `response_day` backfill is pending); returns the
+/// number of rows filled.
 pub(super) async fn fill_missing_days(pool: &SqlitePool) -> Result<u64, StoreError> {
+    if !backfill_pending(pool, "response_day").await? {
+        return Ok(0);
+    }
     let mut filled = 0;
     loop {
         let rows: Vec<(i64, DateTime<Utc>)> = sqlx::query_as("SELECT id, submitted_at FROM responses WHERE day IS NULL LIMIT 5000").fetch_all(pool).await?;
         if rows.is_empty() {
+            backfill_done(pool, "response_day").await?;
             return Ok(filled);
         }
         let mut tx = pool.begin().await?;
@@ -131,6 +148,34 @@ pub(super) async fn fill_missing_days(pool: &SqlitePool) -> Result<u64, StoreErr
         tx.commit().await?;
         filled += rows.len() as u64;
     }
+}
+
+/// Fills `response_answers.search_text` of the free-text answers stored before migration 0004,
+/// once (while the `remark_search_text` backfill is pending); returns the number of answers filled.
+pub(super) async fn fill_missing_search_text(pool: &SqlitePool) -> Result<u64, StoreError> {
+    if !backfill_pending(pool, "remark_search_text").await? {
+        return Ok(0);
+    }
+    let (mut filled, mut after) = (0, i64::MIN);
+    loop {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT response_id, question_key, text_value FROM response_answers
+             WHERE response_id >= ? AND text_value IS NOT NULL AND search_text IS NULL ORDER BY response_id LIMIT 5000",
+        )
+        .bind(after)
+        .fetch_all(pool)
+        .await?;
+        let Some((last, _, _)) = rows.last() else { break };
+        after = *last;
+        let mut tx = pool.begin().await?;
+        for (id, key, text) in &rows {
+            sqlx::query("UPDATE response_answers SET search_text = ? WHERE response_id = ? AND question_key = ?").bind(search::fold(text)).bind(id).bind(key).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        filled += rows.len() as u64;
+    }
+    backfill_done(pool, "remark_search_text").await?;
+    Ok(filled)
 }
 
 /// Adds the conditions of `f` on a table with the [`DIMENSIONS`] columns, aliased `alias`.
@@ -173,9 +218,11 @@ fn like_pattern(text: &str) -> String {
     p
 }
 
+/// Adds the remark search: the folded text contains the folded query ([`search::fold`]: case and
+/// accents do not matter).
 fn push_search(q: &mut QueryBuilder<'_, Sqlite>, search: Option<&str>) {
     if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
-        q.push(" AND a.text_value LIKE ").push_bind(like_pattern(s)).push(" ESCAPE '\\'");
+        q.push(" AND a.search_text LIKE ").push_bind(like_pattern(&search::fold(s))).push(" ESCAPE '\\'");
     }
 }
 
@@ -309,29 +356,45 @@ impl ReportingStore for SqliteStore {
         Ok((total.max(0) as u64, rows.iter().map(remark_from_row).collect::<Result<_, _>>()?))
     }
 
-    fn stream_responses(&self, f: ResponseFilter) -> BoxStream<'static, Result<ExportedResponse, StoreError>> {
+    fn stream_responses(&self, f: ResponseFilter, keys: Vec<String>) -> BoxStream<'static, Result<ExportedResponse, StoreError>> {
         let pool = self.pool.clone();
+        // JSON paths of the asked answers. `json_extract` with two paths or more returns the JSON
+        // array of their values (one parse of `answers` per row); with one path it would return the
+        // bare value, so a path that matches nothing is added and its `null` dropped below.
+        let mut paths: Vec<String> = keys.iter().map(|k| format!("$.\"{}\"", k.replace('"', ""))).collect();
+        if paths.len() == 1 {
+            paths.push("$.\"\"".to_string());
+        }
+        let wanted = keys.len();
         batched(move |after| {
-            let (pool, f) = (pool.clone(), f.clone());
+            let (pool, f, paths) = (pool.clone(), f.clone(), paths.clone());
             async move {
                 // One row per batch: SQLite builds the batch as one JSON array, so the rows do not
                 // cross to this thread one by one (each crossing is a thread switch). `NOT INDEXED`:
                 // walk the ids in order from the last batch (an index on site and day would make
                 // SQLite gather and sort every matching row for each batch).
-                let mut q = QueryBuilder::<Sqlite>::new(
-                    "SELECT json_group_array(json_array(r.id, r.campaign_id, r.site_id, r.submitted_at, r.day, r.channel, r.language, json(r.answers)))
-                     FROM (SELECT r.* FROM responses r NOT INDEXED WHERE r.id > ",
-                );
+                let mut q = QueryBuilder::<Sqlite>::new("SELECT json_group_array(json_array(r.id, r.campaign_id, r.site_id, r.submitted_at, r.day, r.channel, r.language, ");
+                if paths.is_empty() {
+                    q.push("json('[]')");
+                } else {
+                    q.push("json_extract(r.answers");
+                    for p in paths {
+                        q.push(", ").push_bind(p);
+                    }
+                    q.push(")");
+                }
+                q.push(")) FROM (SELECT r.* FROM responses r NOT INDEXED WHERE r.id > ");
                 q.push_bind(after);
                 push_response_filter(&mut q, "r", &f);
                 q.push(" ORDER BY r.id LIMIT ").push_bind(EXPORT_BATCH).push(") r");
                 let json: String = q.build_query_scalar().fetch_one(&pool).await?;
-                type Row = (i64, i64, i64, String, NaiveDate, String, String, Option<BTreeMap<String, String>>);
+                type Row = (i64, i64, i64, String, NaiveDate, String, String, Vec<Option<String>>);
                 let rows: Vec<Row> = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("export batch: {e}")))?;
                 rows.into_iter()
-                    .map(|(id, campaign_id, site_id, at, day, channel, language, answers)| {
+                    .map(|(id, campaign_id, site_id, at, day, channel, language, mut answers)| {
                         let submitted_at = DateTime::parse_from_rfc3339(&at).map_err(|e| StoreError::Corrupt(format!("submitted_at {at:?}: {e}")))?.with_timezone(&Utc);
-                        Ok((id, ExportedResponse { id, campaign_id, site_id, submitted_at, day, channel, language, answers: answers.unwrap_or_default() }))
+                        answers.resize(wanted, None);
+                        Ok((id, ExportedResponse { id, campaign_id, site_id, submitted_at, day, channel, language, answers }))
                     })
                     .collect()
             }
