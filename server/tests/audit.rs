@@ -81,6 +81,16 @@ async fn logins_views_and_changes_are_recorded_and_listed_for_admins_only() {
     assert!(odd.contains("Filtres non compris"), "{odd}");
     assert_eq!(select(&odd, "tr[data-action]").len(), 0);
 
+    // A reply is recorded with the reference, without the text sent.
+    let web = file_with(&app, &[("reponse", "email"), ("email", "visiteur@exemple.fr")]).await;
+    let web = store.complaint_by_reference(&web).await.unwrap().unwrap();
+    let r = app.post_form(&format!("/admin/reclamations/{}/reponse", web.id), &[("attendu", web.status.as_str()), ("objet", "Votre réclamation"), ("texte", "Texte confidentiel de la réponse"), ("envoi", "courriel")]).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    let replied = entries(&store, AuditAction::ComplaintReplied).await;
+    assert_eq!(replied.len(), 1);
+    assert_eq!(replied[0].entry.target.as_deref(), Some(web.reference.as_str()));
+    assert!(!format!("{:?}", replied[0].entry).contains("confidentiel"));
+
     // Logout is recorded too.
     assert_eq!(app.post_form("/admin/deconnexion", &[]).await.status(), 303);
     assert_eq!(entries(&store, AuditAction::Logout).await.len(), 1);
