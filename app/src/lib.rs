@@ -8,6 +8,7 @@
 #![recursion_limit = "256"]
 
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod complaints;
 pub mod components;
@@ -86,6 +87,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/import") view=import::page::ImportPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/rapport") view=dashboard::report::ReportPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/campagnes") view=admin::campaigns::CampaignsPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/journal") view=audit::page::JournalPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/questionnaires") view=admin::questionnaires::VersionsPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/questionnaires/:id") view=admin::questionnaires::EditorPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/questionnaires/:id/question/:key") view=admin::questionnaires::EditorPage ssr=SsrMode::Async />

@@ -17,6 +17,28 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Deadline rules of the complaint box.
     pub complaints: ComplaintSettings,
+    /// Login throttling and client-address hashing.
+    pub security: SecuritySettings,
+}
+
+/// Login throttling and client addresses (from the configuration).
+#[derive(Clone, Debug)]
+pub struct SecuritySettings {
+    /// Keyed hashes of client addresses and login e-mails (never stored in clear).
+    pub keys: crate::auth::client::ClientKeys,
+    /// `TRUST_PROXY`: the server sits behind one trusted reverse proxy, so the client address is
+    /// the last one of `X-Forwarded-For` (default `false`: the socket peer).
+    pub trust_proxy: bool,
+    /// Failed-login policy (`LOGIN_DELAY_SECONDS`, `LOGIN_MAX_DELAY_SECONDS`; defaults in
+    /// [`crate::domain::throttle::ThrottlePolicy::default`]).
+    pub throttle: crate::domain::throttle::ThrottlePolicy,
+}
+
+impl SecuritySettings {
+    /// The hash of the client address of the request `parts` (`None` when unknown).
+    pub fn client_hash(&self, parts: &http::request::Parts) -> Option<String> {
+        crate::auth::client::client_ip(parts, self.trust_proxy).map(|ip| self.keys.address(ip))
+    }
 }
 
 /// Deadline rules of the complaint box (from the configuration).

@@ -9,6 +9,14 @@ pub fn paris_day(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&Paris).date_naive()
 }
 
+/// The instant (UTC) at which the Europe/Paris day `day` starts: local midnight (Paris never
+/// skips or repeats midnight, DST changes happen at 02:00/03:00), e.g. 2025-03-30 → 2025-03-29
+/// 23:00 UTC; on a date beyond chrono's range, `None`.
+pub fn paris_day_start(day: NaiveDate) -> Option<DateTime<Utc>> {
+    use chrono::TimeZone;
+    Paris.from_local_datetime(&day.and_hms_opt(0, 0, 0)?).earliest().map(|t| t.with_timezone(&Utc))
+}
+
 /// A date as French users read it: `dd/mm/yyyy`.
 pub fn french_date(d: NaiveDate) -> String {
     crate::dashboard::format::french_day(d)
@@ -18,6 +26,14 @@ pub fn french_date(d: NaiveDate) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn paris_days_start_at_local_midnight() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(paris_day_start(d(2025, 3, 30)), Some(Utc.with_ymd_and_hms(2025, 3, 29, 23, 0, 0).unwrap()));
+        assert_eq!(paris_day_start(d(2025, 3, 31)), Some(Utc.with_ymd_and_hms(2025, 3, 30, 22, 0, 0).unwrap()));
+        assert_eq!(paris_day_start(d(2025, 10, 27)), Some(Utc.with_ymd_and_hms(2025, 10, 26, 23, 0, 0).unwrap()));
+    }
 
     #[test]
     fn paris_day_crosses_midnight_in_summer_and_winter() {

@@ -3,6 +3,7 @@
 
 use app::domain::calendar::WorkingCalendar;
 use app::domain::deadline::DEFAULT_REPLY_WORKING_DAYS;
+use app::domain::throttle::ThrottlePolicy;
 use leptos::config::LeptosOptions;
 
 /// Default database: an SQLite file under `data/`, created if missing.
@@ -55,6 +56,14 @@ pub struct Config {
     pub mail_from: String,
     /// `OUTBOX_POLL_SECONDS`: how often the sender looks for due e-mail (default 10 s).
     pub outbox_poll: std::time::Duration,
+    /// `TRUST_PROXY`: the server is reached only through one trusted reverse proxy, so the
+    /// client address (login throttling, audit log) is the last address of `X-Forwarded-For`.
+    /// Default `false`: the socket peer, and the header is ignored (anyone could forge it).
+    pub trust_proxy: bool,
+    /// Failed-login throttling: `LOGIN_DELAY_SECONDS` (first lock, default 60) and
+    /// `LOGIN_MAX_DELAY_SECONDS` (cap of the doubling, default 1800); the thresholds (5 per
+    /// account, 20 per address in 15 minutes) are [`ThrottlePolicy::default`]'s.
+    pub login_throttle: ThrottlePolicy,
 }
 
 /// Default sender of outgoing e-mail.
@@ -82,6 +91,25 @@ fn parse_bool(name: &'static str, value: &str) -> Result<bool, ConfigError> {
     }
 }
 
+/// The failed-login policy from `LOGIN_DELAY_SECONDS` and `LOGIN_MAX_DELAY_SECONDS` (whole
+/// seconds, at most a day; the cap may not be below the first delay).
+fn throttle_policy(delay: Option<String>, max_delay: Option<String>) -> Result<ThrottlePolicy, ConfigError> {
+    let defaults = ThrottlePolicy::default();
+    let seconds = |name: &'static str, value: Option<String>, default: chrono::TimeDelta| -> Result<chrono::TimeDelta, ConfigError> {
+        let n = positive(name, value, default.num_seconds().unsigned_abs())?;
+        if n > 86_400 {
+            return Err(ConfigError::Invalid { name, message: "at most 86400 seconds".into() });
+        }
+        Ok(chrono::TimeDelta::seconds(n as i64))
+    };
+    let base_delay = seconds("LOGIN_DELAY_SECONDS", delay, defaults.base_delay)?;
+    let max_delay = seconds("LOGIN_MAX_DELAY_SECONDS", max_delay, defaults.max_delay)?;
+    if max_delay < base_delay {
+        return Err(ConfigError::Invalid { name: "LOGIN_MAX_DELAY_SECONDS", message: "must not be below LOGIN_DELAY_SECONDS".into() });
+    }
+    Ok(ThrottlePolicy { base_delay, max_delay, ..defaults })
+}
+
 impl Config {
     /// Reads the configuration from the environment.
     ///
@@ -102,6 +130,7 @@ impl Config {
         let reply_days = u32::try_from(reply_days).ok().filter(|d| *d <= 365).ok_or(ConfigError::Invalid { name: "REPLY_DEADLINE_DAYS", message: "at most 365".into() })?;
         let calendar = WorkingCalendar::parse(&var("HOLIDAYS").unwrap_or_default()).map_err(|e| ConfigError::Invalid { name: "HOLIDAYS", message: e.to_string() })?;
         let outbox_poll = std::time::Duration::from_secs(positive("OUTBOX_POLL_SECONDS", var("OUTBOX_POLL_SECONDS"), 10)?);
+        let login_throttle = throttle_policy(var("LOGIN_DELAY_SECONDS"), var("LOGIN_MAX_DELAY_SECONDS"))?;
         Ok(Self {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
             leptos_options,
@@ -113,6 +142,8 @@ impl Config {
             smtp_url: var("SMTP_URL"),
             mail_from: var("MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.to_string()),
             outbox_poll,
+            trust_proxy: var("TRUST_PROXY").map(|v| parse_bool("TRUST_PROXY", &v)).transpose()?.unwrap_or(false),
+            login_throttle,
         })
     }
 }
@@ -126,5 +157,15 @@ mod tests {
         assert!(parse_bool("X", "TRUE").unwrap());
         assert!(!parse_bool("X", " 0 ").unwrap());
         assert!(parse_bool("X", "maybe").is_err());
+    }
+
+    #[test]
+    fn login_delays_default_and_are_checked() {
+        assert_eq!(throttle_policy(None, None).unwrap(), ThrottlePolicy::default());
+        let p = throttle_policy(Some("2".into()), Some("8".into())).unwrap();
+        assert_eq!((p.base_delay.num_seconds(), p.max_delay.num_seconds(), p.account_max_failures), (2, 8, 5));
+        assert!(throttle_policy(Some("120".into()), Some("60".into())).is_err());
+        assert!(throttle_policy(Some("0".into()), None).is_err());
+        assert!(throttle_policy(None, Some("100000".into())).is_err());
     }
 }

@@ -7,7 +7,8 @@ pub mod generate;
 pub mod security;
 pub mod seed;
 
-use app::state::{AppState, ComplaintSettings};
+use app::auth::client::ClientKeys;
+use app::state::{AppState, ComplaintSettings, SecuritySettings};
 use app::store::sqlite::SqliteStore;
 use app::store::{DynStore, StoreError};
 use app::survey::token::FormTokens;
@@ -83,7 +84,9 @@ pub async fn prepare(config: &Config) -> Result<(AppState, SqliteSessionStore), 
     }
     let key = db.store.secret("form_tokens").await?;
     let complaints = ComplaintSettings { reply_days: config.reply_days, calendar: config.calendar.clone(), smtp_configured: config.smtp_url.is_some() };
-    let state = AppState { store: db.store, tokens: FormTokens::new(&key), leptos_options: config.leptos_options.clone(), complaints };
+    let client_key = db.store.secret(app::auth::client::SECRET_NAME).await?;
+    let security = SecuritySettings { keys: ClientKeys::new(&client_key), trust_proxy: config.trust_proxy, throttle: config.login_throttle.clone() };
+    let state = AppState { store: db.store, tokens: FormTokens::new(&key), leptos_options: config.leptos_options.clone(), complaints, security };
     Ok((state, db.sessions))
 }
 
@@ -193,7 +196,8 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> Result<
     };
     let app = router(state, sessions, config.secure_cookies);
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await;
+    // The peer address is recorded on each request (login throttling, audit log).
+    let result = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await;
     deletion.abort();
     if let Some(sender) = sender {
         sender.abort();

@@ -480,7 +480,7 @@ async fn tracking_by_postal_code_for_a_postal_reply() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledgement_is_sent_once_and_retried_after_an_smtp_outage() {
     let mut sink = SmtpSink::start();
-    let app = spawn_app_with(TestOptions { smtp_url: Some(sink.smtp_url()) }).await;
+    let app = spawn_app_with(TestOptions { smtp_url: Some(sink.smtp_url()), ..TestOptions::default() }).await;
     let store = store_of(&app).await;
 
     // A name and a message with CR/LF and header-looking lines.

@@ -11,6 +11,12 @@ pub enum LoginFailure {
     Missing,
     /// Unknown e-mail, wrong password or disabled account (never says which).
     BadCredentials,
+    /// Too many failed logins for this e-mail or from this address (never says which): refused
+    /// without checking the password for `minutes` more minutes (rounded up, at least 1).
+    Throttled {
+        /// Minutes left.
+        minutes: u32,
+    },
 }
 
 /// What the login page shows.

@@ -23,6 +23,8 @@ pub fn LoginPage() -> impl IntoView {
                                 let message = s.failure.map(|f| match f {
                                     LoginFailure::Missing => t_string!(i18n, login.missing).to_string(),
                                     LoginFailure::BadCredentials => t_string!(i18n, login.failed).to_string(),
+                                    LoginFailure::Throttled { minutes: 1 } => t_string!(i18n, login.throttled_one).to_string(),
+                                    LoginFailure::Throttled { minutes } => t_string!(i18n, login.throttled, minutes = minutes).to_string(),
                                 });
                                 view! {
                                     {message.map(|m| view! {

@@ -1,6 +1,7 @@
 //! Pure domain code: types, validation and statistics. No I/O here, so everything is unit-tested
 //! directly and compiled into both the server and the browser bundle.
 
+pub mod audit;
 pub mod calendar;
 pub mod complaint;
 pub mod deadline;
@@ -13,3 +14,4 @@ pub mod search;
 pub mod stats;
 pub mod survey_form;
 pub mod template;
+pub mod throttle;

@@ -4,11 +4,13 @@
 //!
 //! All timestamps are UTC; campaign dates are Europe/Paris calendar days.
 
+pub mod audit;
 pub mod complaints;
 pub mod questionnaires;
 pub mod sqlite;
 pub mod reporting;
 
+pub use audit::*;
 pub use complaints::*;
 pub use questionnaires::*;
 pub use reporting::*;
@@ -274,7 +276,7 @@ pub struct NewUser {
 
 /// The storage interface. Every implementation passes the same conformance tests.
 #[async_trait]
-pub trait Store: ComplaintStore + ReportingStore + QuestionnaireStore + Send + Sync + 'static {
+pub trait Store: ComplaintStore + ReportingStore + QuestionnaireStore + AuditStore + Send + Sync + 'static {
     /// Runs this backend's migrations (idempotent).
     async fn migrate(&self) -> Result<(), StoreError>;
 

@@ -30,6 +30,13 @@ pub struct TestApp {
 pub struct TestOptions {
     /// `SMTP_URL` (none: e-mail stays in the outbox).
     pub smtp_url: Option<String>,
+    /// Failed-login policy (none: the production defaults).
+    pub login_throttle: Option<app::domain::throttle::ThrottlePolicy>,
+    /// `TRUST_PROXY`.
+    pub trust_proxy: bool,
+    /// Another server's database URL, to run a second server on the same database (none: a
+    /// fresh temporary database).
+    pub database_url: Option<String>,
 }
 
 /// Starts the server on a random port with a fresh database.
@@ -40,7 +47,7 @@ pub async fn spawn_app() -> TestApp {
 /// Starts the server on a random port with a fresh database and these options.
 pub async fn spawn_app_with(options: TestOptions) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let database_url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+    let database_url = options.database_url.clone().unwrap_or_else(|| format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let leptos_options = LeptosOptions::builder().output_name("avis").site_root(dir.path().to_string_lossy().to_string()).site_addr(addr).build();
@@ -55,6 +62,8 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
         smtp_url: options.smtp_url.clone(),
         mail_from: server::config::DEFAULT_MAIL_FROM.to_string(),
         outbox_poll: Duration::from_millis(200),
+        trust_proxy: options.trust_proxy,
+        login_throttle: options.login_throttle.clone().unwrap_or_default(),
     };
     tokio::spawn(async move {
         if let Err(e) = server::serve(config, listener).await {

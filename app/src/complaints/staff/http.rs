@@ -12,7 +12,8 @@ use crate::error::AppError;
 use crate::form::FormState;
 use crate::i18n::*;
 use crate::state::AppState;
-use crate::store::{ComplaintChange, NewEmail, StoreError, TemplateInput};
+use crate::domain::audit::AuditAction;
+use crate::store::{AuditEntry, ComplaintChange, NewEmail, StoreError, TemplateInput};
 use crate::survey::http::{read_form, render_page};
 use crate::time::paris_day;
 use axum::extract::{Path, Request, State};
@@ -55,6 +56,12 @@ async fn complaint_form(state: &AppState, session: &Session, id: i64, req: Reque
         Ok(None) => Err(error_page(state, parts, AppError::NotFound).await),
         Err(e) => Err(error_page(state, parts, e.into()).await),
     }
+}
+
+/// Records `action` on `complaint` (its reference as target) by `staff` in the audit log.
+async fn audit(state: &AppState, parts: &http::request::Parts, staff: &Staff, action: AuditAction, complaint: &crate::store::Complaint, details: String, now: chrono::DateTime<Utc>) {
+    let entry = AuditEntry::new(action, now).by(&staff.user).target(complaint.reference.clone()).details(details).client(state.security.client_hash(parts));
+    crate::audit::record(state, entry).await;
 }
 
 fn field_error(name: &str, kind: FieldErrorKind) -> FieldError {
@@ -161,7 +168,13 @@ pub async fn post_status(State(state): State<AppState>, session: Session, Path(i
         email,
     };
     match state.store.change_complaint(&change, &staff.scope).await {
-        Ok(_) => Redirect::to(&format!("/admin/reclamations/{id}")).into_response(),
+        Ok(applied) => {
+            if applied {
+                let details = format!("{} → {}", expected.as_str(), target.as_str());
+                audit(&state, &parts, &staff, AuditAction::ComplaintStatusChanged, &complaint, details, now).await;
+            }
+            Redirect::to(&format!("/admin/reclamations/{id}")).into_response()
+        }
         Err(e) => error_page(&state, parts, e.into()).await,
     }
 }
@@ -224,7 +237,7 @@ pub async fn post_reply(State(state): State<AppState>, session: Session, Path(id
         user_id: Some(staff.user.id),
         at: now,
         action: "reponse".into(),
-        detail: Some(detail),
+        detail: Some(detail.clone()),
         acknowledged_on: Some(today),
         replied_on: Some(today),
         reply_subject: Some(subject.clone()),
@@ -233,8 +246,16 @@ pub async fn post_reply(State(state): State<AppState>, session: Session, Path(id
         email: by_email.then(|| NewEmail { to: complaint.email.clone().unwrap_or_default(), subject, body }),
     };
     match state.store.change_complaint(&change, &staff.scope).await {
-        Ok(true) if !by_email => Redirect::to(&format!("/admin/reclamations/{id}/courrier")).into_response(),
-        Ok(_) => Redirect::to(&format!("/admin/reclamations/{id}")).into_response(),
+        Ok(applied) => {
+            if applied {
+                audit(&state, &parts, &staff, AuditAction::ComplaintReplied, &complaint, detail, now).await;
+            }
+            if applied && !by_email {
+                Redirect::to(&format!("/admin/reclamations/{id}/courrier")).into_response()
+            } else {
+                Redirect::to(&format!("/admin/reclamations/{id}")).into_response()
+            }
+        }
         Err(e) => error_page(&state, parts, e.into()).await,
     }
 }

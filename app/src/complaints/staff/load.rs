@@ -12,7 +12,8 @@ use crate::error::AppError;
 use crate::form::FormState;
 use crate::i18n::*;
 use crate::state::{AppState, ComplaintSettings};
-use crate::store::{Complaint, ComplaintFilter, OutboxEmail, OutboxState, ReplyTemplate, SiteScope};
+use crate::domain::audit::AuditAction;
+use crate::store::{AuditEntry, Complaint, ComplaintFilter, OutboxEmail, OutboxState, ReplyTemplate, SiteScope};
 use crate::survey::api::SiteLink;
 use crate::time::{french_date, paris_day};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -132,7 +133,11 @@ pub async fn complaint_detail(id: i64, template: Option<i64>) -> Result<Complain
     let staff = require_staff().await?;
     let state = crate::state::app_state()?;
     let c = state.store.complaint(id, &staff.scope).await?.ok_or(AppError::NotFound)?;
-    let today = paris_day(Utc::now());
+    let now = Utc::now();
+    // The page shows personal data (message, contact details): every display is recorded.
+    let entry = AuditEntry::new(AuditAction::ComplaintViewed, now).by(&staff.user).target(c.reference.clone()).client(crate::audit::request_client_hash(&state));
+    crate::audit::record(&state, entry).await;
+    let today = paris_day(now);
     let (ack, reply) = deadlines(&c, &state.complaints, today);
     let events = state
         .store

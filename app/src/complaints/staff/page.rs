@@ -29,6 +29,7 @@ pub fn StaffNav(header: StaffHeader) -> impl IntoView {
                     {header.manages_templates.then(|| view! { <li><a class="fr-link" href="/admin/import">{t!(i18n, staff.nav_import)}</a></li> })}
                     {header.manages_templates.then(|| view! { <li><a class="fr-link" href="/admin/rapport">{t!(i18n, staff.nav_report)}</a></li> })}
                     {header.is_admin.then(|| view! { <li><a class="fr-link" href="/admin/campagnes">{t!(i18n, staff.nav_campaigns)}</a></li> })}
+                    {header.is_admin.then(|| view! { <li><a class="fr-link" href="/admin/journal">{t!(i18n, staff.nav_journal)}</a></li> })}
                 </ul>
             </nav>
             <form method="post" action="/admin/deconnexion" class="logout">

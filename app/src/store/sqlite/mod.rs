@@ -1,6 +1,7 @@
 //! The embedded SQLite implementation of [`Store`] (the default: a file under `data/`).
 //! WAL journal, foreign keys on, a busy timeout so concurrent writers wait instead of failing.
 
+mod audit;
 mod complaints;
 mod questionnaires;
 mod reporting;
