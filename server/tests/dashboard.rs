@@ -247,6 +247,15 @@ async fn exports_hold_every_matching_row_safely() {
     let status = &rows[0][6];
     assert!(status == "Reçue" || status == "Accusé de réception envoyé", "{status:?}");
 
+    // Every export is in the audit log: who, which table, format and period.
+    let filter = app::store::AuditFilter { action: Some(app::domain::audit::AuditAction::Export), ..Default::default() };
+    let (entries, total) = store.audit_entries(&filter, 100, 0).await.unwrap();
+    assert_eq!(total as usize, entries.len());
+    let complaints = entries.iter().find(|e| e.entry.target.as_deref() == Some("reclamations")).expect("complaint export audited");
+    assert_eq!(complaints.entry.user_email.as_deref(), Some(ADMIN_EMAIL));
+    assert!(complaints.entry.details.as_deref().unwrap_or_default().starts_with("CSV, du "), "{:?}", complaints.entry.details);
+    assert!(entries.iter().any(|e| e.entry.target.as_deref() == Some("reponses") && e.entry.details.as_deref().unwrap_or_default().starts_with("XLSX")));
+
     // Unknown format: a clear 400.
     let (status, _, body) = download(&app, "/admin/export/reponses?format=pdf").await;
     assert_eq!(status, 400);

@@ -10,6 +10,7 @@
 //! - Cells starting with `=`, `+`, `-`, `@`, tab or CR get a leading `'` (formula injection),
 //!   headers included ([`crate::export::safe_cell`]).
 //! - Access: any staff member, within their site scope (an agent exports their sites only).
+//!   Every export is written to the audit log (`export`: who, which table, format, period, sites).
 
 use super::filters::{resolve, FilterParams, Resolved};
 use crate::complaints::labels;
@@ -21,7 +22,8 @@ use crate::domain::questionnaire::{localized, Question, QuestionKind};
 use crate::error::AppError;
 use crate::export::{csv_stream, file_stream, Cell, CsvDialect, ExportError, XlsxExport, XLSX_CONTENT_TYPE};
 use crate::state::AppState;
-use crate::store::{Complaint, ComplaintFilter, ExportedResponse, Remark, Site, StoreError};
+use crate::domain::audit::AuditAction;
+use crate::store::{AuditEntry, Complaint, ComplaintFilter, ExportedResponse, Remark, Site, StoreError};
 use crate::time::paris_day;
 use axum::body::Body;
 use axum::extract::{Query, State};
@@ -29,6 +31,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Timelike, Utc};
 use chrono_tz::Europe::Paris;
 use futures::stream::{BoxStream, StreamExt};
+use http::request::Parts;
 use http::{header, StatusCode};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -299,7 +302,7 @@ async fn respond(table: Table, format: Format, period: (chrono::NaiveDate, chron
     }
 }
 
-async fn export(state: AppState, session: Session, query: HashMap<String, String>, what: &str) -> Response {
+async fn export(state: AppState, session: Session, parts: Parts, query: HashMap<String, String>, what: &str) -> Response {
     let staff: Staff = match staff_of(&session, &state.store).await {
         Ok(s) => s,
         Err(e) => return refused(e),
@@ -312,6 +315,21 @@ async fn export(state: AppState, session: Session, query: HashMap<String, String
         Ok(r) => r,
         Err(e) => return refused(e),
     };
+    let label = match format {
+        Format::Csv(CsvDialect::ExcelFr) => "CSV",
+        Format::Csv(CsvDialect::Rfc4180) => "CSV RFC 4180",
+        Format::Xlsx => "XLSX",
+    };
+    // Exports carry personal data (complaints) or every answer: who took what is audited.
+    crate::audit::record(
+        &state,
+        AuditEntry::new(AuditAction::Export, Utc::now())
+            .by(&staff.user)
+            .target(what)
+            .details(format!("{label}, du {} au {}, sites : {}", r.period.0, r.period.1, r.sites.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")))
+            .client(state.security.client_hash(&parts)),
+    )
+    .await;
     let table = match what {
         "reponses" => responses_table(&state, &r),
         "remarques" => remarks_table(&state, &r, Some(params.q.trim().to_string()).filter(|s| !s.is_empty())),
@@ -321,17 +339,17 @@ async fn export(state: AppState, session: Session, query: HashMap<String, String
 }
 
 /// `GET /admin/export/reponses`: every response matching the filters, one column per question.
-pub async fn get_responses(State(state): State<AppState>, session: Session, Query(q): Query<HashMap<String, String>>) -> Response {
-    export(state, session, q, "reponses").await
+pub async fn get_responses(State(state): State<AppState>, session: Session, parts: Parts, Query(q): Query<HashMap<String, String>>) -> Response {
+    export(state, session, parts, q, "reponses").await
 }
 
 /// `GET /admin/export/remarques`: every free-text remark matching the filters and search `q`.
-pub async fn get_remarks(State(state): State<AppState>, session: Session, Query(q): Query<HashMap<String, String>>) -> Response {
-    export(state, session, q, "remarques").await
+pub async fn get_remarks(State(state): State<AppState>, session: Session, parts: Parts, Query(q): Query<HashMap<String, String>>) -> Response {
+    export(state, session, parts, q, "remarques").await
 }
 
 /// `GET /admin/export/reclamations`: every complaint in scope received in the period (optional
 /// `statut`, `type`, `demarche`), with contact data and deadlines.
-pub async fn get_complaints(State(state): State<AppState>, session: Session, Query(q): Query<HashMap<String, String>>) -> Response {
-    export(state, session, q, "reclamations").await
+pub async fn get_complaints(State(state): State<AppState>, session: Session, parts: Parts, Query(q): Query<HashMap<String, String>>) -> Response {
+    export(state, session, parts, q, "reclamations").await
 }
