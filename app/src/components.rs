@@ -6,15 +6,33 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
+/// A page title for `<Title text=…>`: evaluated once, now, on the server; reactive in the
+/// browser.
+///
+/// On the server, `leptos_meta` reads titles when it writes `<head>`, outside the reactive
+/// arena of the request; a title closure that reads a signal there (the locale of `t_string!`,
+/// an error signal) panics now and then on the multi-threaded runtime ("the `sandboxed-arenas`
+/// feature is active, but no Arena is active", leptos issue #3729), which cut the response short.
+/// Evaluating it while the component renders avoids that.
+pub fn title_text(text: impl Fn() -> String + Send + Sync + 'static) -> TextProp {
+    #[cfg(feature = "ssr")]
+    {
+        TextProp::from(text())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        TextProp::from(text)
+    }
+}
+
 /// Skip link, header, the page's `<main id="contenu">`, footer.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
-    // Page titles read "<page> – <service>".
-    let title_formatter = move |text: String| {
-        let service = t_string!(i18n, common.service_name).to_string();
-        if text.is_empty() { service } else { format!("{text} – {service}") }
-    };
+    // Page titles read "<page> – <service>". The service name is read now, not in the
+    // formatter: see `title_text`.
+    let service = t_string!(i18n, common.service_name).to_string();
+    let title_formatter = move |text: String| if text.is_empty() { service.clone() } else { format!("{text} – {service}") };
     view! {
         <Title formatter=title_formatter />
         <div class="fr-skiplinks">
@@ -84,7 +102,7 @@ pub fn NotFound() -> impl IntoView {
     }
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, common.not_found_title).to_string() />
+        <Title text=crate::components::title_text(move || t_string!(i18n, common.not_found_title).to_string()) />
         <h1>{t!(i18n, common.not_found_title)}</h1>
         <p>{t!(i18n, common.not_found_text)}</p>
         <p>

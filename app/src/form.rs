@@ -4,6 +4,7 @@
 //! JavaScript and keep what the user typed (`value` / `selected`).
 
 use crate::domain::survey_form::{FieldError, FieldErrorKind};
+use crate::form_guard::{Refusal, HONEYPOT_FIELD};
 use crate::i18n::*;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -15,8 +16,48 @@ pub struct FormState {
     pub values: Vec<(String, String)>,
     /// Errors by field name (`question_key`).
     pub errors: Vec<FieldError>,
-    /// The one-time token had expired or was invalid.
-    pub expired: bool,
+    /// A problem with the form as a whole (expired token, anti-stuffing refusal).
+    pub notice: Option<FormNotice>,
+}
+
+/// A problem with a submitted form as a whole, shown above the field errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FormNotice {
+    /// The one-time token had expired or was invalid: check and send again.
+    Expired,
+    /// Refused by the protection of the public forms ([`crate::form_guard`]): nothing stored,
+    /// everything kept.
+    Refused(Refusal),
+}
+
+/// The message of a refused public form submission.
+pub fn refusal_text(i18n: leptos_i18n::I18nContext<Locale>, refusal: Refusal) -> String {
+    match refusal {
+        Refusal::TooMany { minutes } => t_string!(i18n, form.refused_too_many, minutes).to_string(),
+        Refusal::Honeypot => t_string!(i18n, form.refused_honeypot).to_string(),
+    }
+}
+
+/// The message of a form-level problem.
+pub fn notice_text(i18n: leptos_i18n::I18nContext<Locale>, notice: FormNotice) -> String {
+    match notice {
+        FormNotice::Expired => t_string!(i18n, form.error_expired).to_string(),
+        FormNotice::Refused(r) => refusal_text(i18n, r),
+    }
+}
+
+/// The honeypot field of the public forms ([`crate::form_guard::HONEYPOT_FIELD`]): moved off
+/// screen by CSS, hidden from assistive technologies and out of the tab order, so that only
+/// robots fill it.
+#[component]
+pub fn HoneypotField() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="hp-field" aria-hidden="true">
+            <label for=HONEYPOT_FIELD>{t!(i18n, form.honeypot_label)}</label>
+            <input type="text" id=HONEYPOT_FIELD name=HONEYPOT_FIELD tabindex="-1" autocomplete="off" value="" />
+        </div>
+    }
 }
 
 impl FormState {
@@ -32,7 +73,7 @@ impl FormState {
 
     /// Whether there is anything to report.
     pub fn has_problem(&self) -> bool {
-        !self.errors.is_empty() || self.expired
+        !self.errors.is_empty() || self.notice.is_some()
     }
 }
 
@@ -96,7 +137,7 @@ pub fn ErrorSummary(state: FormState, fields: Vec<SummaryField>) -> impl IntoVie
     view! {
         <div id="resume-erreurs" tabindex="-1" role="alert" aria-labelledby="resume-erreurs-titre" class="fr-alert fr-alert--error fr-mb-4w">
             <h2 id="resume-erreurs-titre" class="fr-alert__title">{t!(i18n, form.error_summary_title)}</h2>
-            {state.expired.then(|| view! { <p>{t!(i18n, form.error_expired)}</p> })}
+            {state.notice.map(|n| view! { <p>{notice_text(i18n, n)}</p> })}
             {(!state.errors.is_empty()).then(|| view! { <p>{t!(i18n, form.error_summary_intro)}</p> })}
             <ul>{items}</ul>
         </div>

@@ -18,6 +18,7 @@ pub mod export;
 pub mod domain;
 pub mod error;
 pub mod form;
+pub mod form_guard;
 pub mod import;
 pub mod survey;
 

@@ -32,6 +32,9 @@ pub struct SecuritySettings {
     /// Failed-login policy (`LOGIN_DELAY_SECONDS`, `LOGIN_MAX_DELAY_SECONDS`; defaults in
     /// [`crate::domain::throttle::ThrottlePolicy::default`]).
     pub throttle: crate::domain::throttle::ThrottlePolicy,
+    /// In-memory hourly limits of the public forms (`PUBLIC_FORM_LIMIT_PER_HOUR`,
+    /// `TRACKING_LIMIT_PER_HOUR`; see [`crate::form_guard`]).
+    pub public_limiter: std::sync::Arc<crate::form_guard::PublicLimiter>,
 }
 
 impl SecuritySettings {
@@ -55,6 +58,21 @@ pub struct ComplaintSettings {
 impl axum::extract::FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
+    }
+}
+
+/// Provides what every Leptos render and server function of a request needs: the [`AppState`],
+/// and the request's Content-Security-Policy nonce (put in the request's extensions by the
+/// server's security middleware, which sends the same value in the `Content-Security-Policy`
+/// header), so that the hydration and streaming `<script>`s Leptos writes carry it. Leptos
+/// provides a random nonce of its own first; this one replaces it. Call it from the
+/// `additional_context` closures of `leptos_axum`.
+pub fn provide_request_context(state: &AppState) {
+    use leptos::prelude::{provide_context, use_context};
+    provide_context(state.clone());
+    let nonce = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<leptos::nonce::Nonce>().cloned());
+    if let Some(nonce) = nonce {
+        provide_context(nonce);
     }
 }
 

@@ -1,5 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, expectNoAxeViolation, hydrated, respondents } from './helpers';
+import { expect, Page } from '@playwright/test';
+import { test, ADMIN_EMAIL, ADMIN_PASSWORD, expectNoAxeViolation, hydrated, respondents } from './helpers';
 
 async function login(page: Page) {
   await page.goto('/admin');

@@ -1,5 +1,5 @@
-import { test, expect, Browser, Locator, Page } from '@playwright/test';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, expectNoAxeViolation, hydrated } from './helpers';
+import { expect, Browser, Locator, Page } from '@playwright/test';
+import { test, ADMIN_EMAIL, ADMIN_PASSWORD, expectNoAxeViolation, hydrated } from './helpers';
 
 // The complaint box: public filing, follow-up (/suivi), and the staff side (list, detail,
 // templates, reply by e-mail or by letter, entry of a paper complaint). The tests share one

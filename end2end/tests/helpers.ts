@@ -1,5 +1,35 @@
-import { APIRequestContext, Page, expect } from '@playwright/test';
+import { APIRequestContext, Page, expect, test as base } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+
+/**
+ * Playwright's `test`, plus a check run around every test: no page of the test may report a
+ * Content-Security-Policy violation (Chromium's console message, or the
+ * `securitypolicyviolation` event). The server's policy allows only the scripts that carry the
+ * request's nonce, our own files and WebAssembly; a page that needs more fails here.
+ */
+export const test = base.extend<{ cspGuard: void }>({
+  cspGuard: [
+    async ({ context }, use) => {
+      const violations: string[] = [];
+      await context.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (e) => {
+          console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
+        });
+      });
+      const watch = (page: Page) => {
+        page.on('console', (msg) => {
+          const text = msg.text();
+          if (/Content Security Policy|CSP violation/i.test(text)) violations.push(`${page.url()}: ${text}`);
+        });
+      };
+      context.pages().forEach(watch);
+      context.on('page', watch);
+      await use();
+      expect(violations, 'Content-Security-Policy violations').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
 
 export const ADMIN_EMAIL = 'qualite@essonne.gouv.fr';
 export const ADMIN_PASSWORD = 'mot de passe très long';

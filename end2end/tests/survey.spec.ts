@@ -1,5 +1,5 @@
-import { test, expect } from '@playwright/test';
-import { answerAll, choose, expectNoAxeViolation, hydrated, respondents } from './helpers';
+import { expect } from '@playwright/test';
+import { test, answerAll, choose, expectNoAxeViolation, hydrated, respondents } from './helpers';
 
 test.describe('survey with JavaScript on (hydrated)', () => {
   test('fill and submit without a full reload', async ({ page, request }) => {
@@ -119,5 +119,25 @@ test.describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     await expect(page).toHaveURL(/\/enquete\/palaiseau\/reponses$/);
     await expect(page.locator('#resume-erreurs')).toBeVisible();
     await expectNoAxeViolation(page);
+  });
+});
+
+test.describe('anti-robot field (honeypot)', () => {
+  test('is neither seen, announced nor reached with the keyboard', async ({ page }) => {
+    await page.goto('/enquete/evry');
+    await hydrated(page);
+    const trap = page.locator('input[name=site_web]');
+    await expect(trap).toHaveCount(1);
+    // Off screen, and absent from the accessibility tree (aria-hidden).
+    const box = await trap.boundingBox();
+    expect(box === null || box.x + box.width <= 0).toBeTruthy();
+    await expect(page.getByRole('textbox', { name: 'Ne remplissez pas ce champ' })).toHaveCount(0);
+    // Tabbing through the whole page never lands on it.
+    await page.keyboard.press('Tab');
+    for (let i = 0; i < 40; i++) {
+      const name = await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name ?? '');
+      expect(name).not.toBe('site_web');
+      await page.keyboard.press('Tab');
+    }
   });
 });

@@ -4,6 +4,7 @@
 use app::domain::calendar::WorkingCalendar;
 use app::domain::deadline::DEFAULT_REPLY_WORKING_DAYS;
 use app::domain::throttle::ThrottlePolicy;
+use app::form_guard::PublicLimits;
 use leptos::config::LeptosOptions;
 
 /// Default database: an SQLite file under `data/`, created if missing.
@@ -64,6 +65,10 @@ pub struct Config {
     /// `LOGIN_MAX_DELAY_SECONDS` (cap of the doubling, default 1800); the thresholds (5 per
     /// account, 20 per address in 15 minutes) are [`ThrottlePolicy::default`]'s.
     pub login_throttle: ThrottlePolicy,
+    /// Public-form protection (in memory, per hashed client address and clock hour):
+    /// `PUBLIC_FORM_LIMIT_PER_HOUR` (survey and complaint submissions, default 60) and
+    /// `TRACKING_LIMIT_PER_HOUR` (`/suivi` look-ups, default 20); see [`app::form_guard`].
+    pub public_limits: PublicLimits,
 }
 
 /// Default sender of outgoing e-mail.
@@ -110,6 +115,20 @@ fn throttle_policy(delay: Option<String>, max_delay: Option<String>) -> Result<T
     Ok(ThrottlePolicy { base_delay, max_delay, ..defaults })
 }
 
+/// The public-form limits from `PUBLIC_FORM_LIMIT_PER_HOUR` and `TRACKING_LIMIT_PER_HOUR`
+/// (positive whole numbers, at most 100,000 per hour).
+fn public_limits(submissions: Option<String>, tracking: Option<String>) -> Result<PublicLimits, ConfigError> {
+    let defaults = PublicLimits::default();
+    let per_hour = |name: &'static str, value: Option<String>, default: std::num::NonZeroU32| -> Result<std::num::NonZeroU32, ConfigError> {
+        let n = positive(name, value, u64::from(default.get()))?;
+        u32::try_from(n).ok().filter(|n| *n <= 100_000).and_then(std::num::NonZeroU32::new).ok_or(ConfigError::Invalid { name, message: "at most 100000".into() })
+    };
+    Ok(PublicLimits {
+        submissions_per_hour: per_hour("PUBLIC_FORM_LIMIT_PER_HOUR", submissions, defaults.submissions_per_hour)?,
+        tracking_per_hour: per_hour("TRACKING_LIMIT_PER_HOUR", tracking, defaults.tracking_per_hour)?,
+    })
+}
+
 impl Config {
     /// Reads the configuration from the environment.
     ///
@@ -144,6 +163,7 @@ impl Config {
             outbox_poll,
             trust_proxy: var("TRUST_PROXY").map(|v| parse_bool("TRUST_PROXY", &v)).transpose()?.unwrap_or(false),
             login_throttle,
+            public_limits: public_limits(var("PUBLIC_FORM_LIMIT_PER_HOUR"), var("TRACKING_LIMIT_PER_HOUR"))?,
         })
     }
 }
@@ -167,5 +187,15 @@ mod tests {
         assert!(throttle_policy(Some("120".into()), Some("60".into())).is_err());
         assert!(throttle_policy(Some("0".into()), None).is_err());
         assert!(throttle_policy(None, Some("100000".into())).is_err());
+    }
+
+    #[test]
+    fn public_limits_default_and_are_checked() {
+        assert_eq!(public_limits(None, None).unwrap(), PublicLimits::default());
+        let l = public_limits(Some("5".into()), Some(" 2 ".into())).unwrap();
+        assert_eq!((l.submissions_per_hour.get(), l.tracking_per_hour.get()), (5, 2));
+        assert!(public_limits(Some("0".into()), None).is_err());
+        assert!(public_limits(None, Some("200000".into())).is_err());
+        assert!(public_limits(Some("beaucoup".into()), None).is_err());
     }
 }

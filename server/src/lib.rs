@@ -19,7 +19,6 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
 use config::Config;
-use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use std::sync::Arc;
 use tower_sessions::cookie::SameSite;
@@ -85,7 +84,12 @@ pub async fn prepare(config: &Config) -> Result<(AppState, SqliteSessionStore), 
     let key = db.store.secret("form_tokens").await?;
     let complaints = ComplaintSettings { reply_days: config.reply_days, calendar: config.calendar.clone(), smtp_configured: config.smtp_url.is_some() };
     let client_key = db.store.secret(app::auth::client::SECRET_NAME).await?;
-    let security = SecuritySettings { keys: ClientKeys::new(&client_key), trust_proxy: config.trust_proxy, throttle: config.login_throttle.clone() };
+    let security = SecuritySettings {
+        keys: ClientKeys::new(&client_key),
+        trust_proxy: config.trust_proxy,
+        throttle: config.login_throttle.clone(),
+        public_limiter: Arc::new(app::form_guard::PublicLimiter::new(config.public_limits)),
+    };
     let state = AppState { store: db.store, tokens: FormTokens::new(&key), leptos_options: config.leptos_options.clone(), complaints, security };
     Ok((state, db.sessions))
 }
@@ -101,7 +105,7 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 async fn server_fns(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
-    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+    handle_server_fns_with_context(move || app::state::provide_request_context(&state), req).await
 }
 
 /// The whole router: pages, server functions (`/srv/…`), plain routes, sessions, compression and
@@ -145,7 +149,7 @@ pub fn router(state: AppState, sessions: SqliteSessionStore, secure_cookies: boo
             routes,
             {
                 let state = state.clone();
-                move || provide_context(state.clone())
+                move || app::state::provide_request_context(&state)
             },
             {
                 let options = options.clone();
@@ -155,13 +159,13 @@ pub fn router(state: AppState, sessions: SqliteSessionStore, secure_cookies: boo
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             {
                 let state = state.clone();
-                move || provide_context(state.clone())
+                move || app::state::provide_request_context(&state)
             },
             app::shell,
         ))
         .layer(session_layer)
         .layer(axum::middleware::from_fn(security::same_origin_guard))
-        .layer(axum::middleware::from_fn(security::security_headers))
+        .layer(axum::middleware::from_fn_with_state(secure_cookies, security::security_headers))
         // Exports are streamed as they are read (a million rows at disk speed): compressing
         // them on the fly would cost a core and tens of MB of buffers, so CSV is sent as is
         // (XLSX is already a zip).

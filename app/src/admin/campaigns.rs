@@ -118,7 +118,7 @@ pub async fn load_campaigns(modifier: Option<i64>) -> Result<CampaignsView, AppE
                     ("version".to_string(), versions.iter().find(|v| !v.superseded).map(|v| v.id.to_string()).unwrap_or_default()),
                 ],
             };
-            (editing.map(|c| c.id), FormState { values, errors: Vec::new(), expired: false })
+            (editing.map(|c| c.id), FormState { values, errors: Vec::new(), notice: None })
         }
     };
     Ok(CampaignsView {
@@ -142,7 +142,7 @@ pub fn CampaignsPage() -> impl IntoView {
     let editing = Memo::new(move |_| query.read().get("modifier").and_then(|v| v.parse::<i64>().ok()));
     let data = Resource::new(move || editing.get(), load_campaigns);
     view! {
-        <Title text=move || t_string!(i18n, admin.campaigns_title).to_string() />
+        <Title text=crate::components::title_text(move || t_string!(i18n, admin.campaigns_title).to_string()) />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {

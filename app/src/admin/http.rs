@@ -107,7 +107,7 @@ pub async fn post_campaign(State(state): State<AppState>, session: Session, req:
         parts.uri = uri;
     }
     let (Some(starts_on), Some(ends_on), Some(target_per_site), Some(questionnaire_version_id), true) = (start, end, target, version, errors.is_empty()) else {
-        let form = FormState { values, errors, expired: false };
+        let form = FormState { values, errors, notice: None };
         return render_page(&state, parts, CampaignEcho { editing, form }, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let settings = CampaignSettings { name, starts_on, ends_on, target_per_site, is_demo: existing.as_ref().is_some_and(|c| c.settings.is_demo), questionnaire_version_id };
@@ -116,7 +116,7 @@ pub async fn post_campaign(State(state): State<AppState>, session: Session, req:
         Some(c) => state.store.update_campaign(c.id, &settings).await.map(|_| ()),
         None => {
             let Ok(nonce) = state.tokens.verify(CAMPAIGN_TOKEN, form_value(&values, "token").unwrap_or_default(), now) else {
-                let form = FormState { values, errors: Vec::new(), expired: true };
+                let form = FormState { values, errors: Vec::new(), notice: Some(crate::form::FormNotice::Expired) };
                 return render_page(&state, parts, CampaignEcho { editing, form }, StatusCode::UNPROCESSABLE_ENTITY).await;
             };
             match state.store.consume_token(&nonce, now).await {
@@ -156,7 +156,7 @@ pub async fn post_questionnaire(State(state): State<AppState>, session: Session,
         parts.uri = uri;
     }
     let refuse = |problem: Option<String>, errors: Vec<FieldError>, status: StatusCode| {
-        let echo = EditorEcho { editing: editing.clone(), form: FormState { values: values.clone(), errors, expired: false }, problem };
+        let echo = EditorEcho { editing: editing.clone(), form: FormState { values: values.clone(), errors, notice: None }, problem };
         let (state, parts) = (state.clone(), parts.clone());
         async move { render_page(&state, parts, echo, status).await }
     };

@@ -158,9 +158,9 @@ pub async fn load_editor(id: i64, question: Option<String>) -> Result<EditorView
                 ("reponses".to_string(), options),
                 ("longueur".to_string(), max),
             ];
-            FormState { values, errors: Vec::new(), expired: false }
+            FormState { values, errors: Vec::new(), notice: None }
         }
-        (None, None) => FormState { values: vec![("type".to_string(), "choix".to_string()), ("longueur".to_string(), "500".to_string())], errors: Vec::new(), expired: false },
+        (None, None) => FormState { values: vec![("type".to_string(), "choix".to_string()), ("longueur".to_string(), "500".to_string())], errors: Vec::new(), notice: None },
     };
     Ok(EditorView {
         header: staff.header(),
@@ -182,7 +182,7 @@ pub fn VersionsPage() -> impl IntoView {
     let i18n = use_i18n();
     let data = Resource::new(|| (), |_| load_versions());
     view! {
-        <Title text=move || t_string!(i18n, admin.questionnaires_title).to_string() />
+        <Title text=crate::components::title_text(move || t_string!(i18n, admin.questionnaires_title).to_string()) />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
@@ -245,7 +245,7 @@ pub fn EditorPage() -> impl IntoView {
     );
     let saved = Memo::new(move |_| query.read().get("enregistre"));
     view! {
-        <Title text=move || t_string!(i18n, admin.editor_title).to_string() />
+        <Title text=crate::components::title_text(move || t_string!(i18n, admin.editor_title).to_string()) />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {

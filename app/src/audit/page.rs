@@ -111,7 +111,7 @@ pub fn JournalPage() -> impl IntoView {
     });
     let data = Resource::new(move || params.get(), load_journal);
     view! {
-        <Title text=move || t_string!(i18n, journal.page_title).to_string() />
+        <Title text=crate::components::title_text(move || t_string!(i18n, journal.page_title).to_string()) />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {

@@ -12,7 +12,7 @@ pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let state = Resource::new(|| (), |_| load_login_state());
     view! {
-        <Title text=move || t_string!(i18n, login.page_title).to_string() />
+        <Title text=crate::components::title_text(move || t_string!(i18n, login.page_title).to_string()) />
         <div class="fr-grid-row fr-grid-row--center">
             <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
                 <h1>{t!(i18n, login.title)}</h1>

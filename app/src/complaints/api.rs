@@ -61,6 +61,8 @@ pub enum TrackingOutcome {
     NotFound,
     /// Found.
     Found(TrackedComplaint),
+    /// Not looked up: refused by the public-form protection ([`crate::form_guard`]).
+    Refused(crate::form_guard::Refusal),
 }
 
 /// The `/suivi` page: what was typed, and the outcome of the lookup if one was posted.

@@ -102,13 +102,13 @@ pub async fn file(state: &AppState, values: Vec<(String, String)>, channel: Comp
     let nonce = match state.tokens.verify(purpose, &token, now) {
         Ok(nonce) => nonce,
         Err(_) => {
-            let form_state = FormState { errors: validated.err().unwrap_or_default(), expired: true, values };
+            let form_state = FormState { errors: validated.err().unwrap_or_default(), notice: Some(crate::form::FormNotice::Expired), values };
             return Ok(Filing::Rejected { state: form_state, token: state.tokens.issue(purpose, now) });
         }
     };
     let draft = match validated {
         Ok(d) => d,
-        Err(errors) => return Ok(Filing::Rejected { state: FormState { values, errors, expired: false }, token }),
+        Err(errors) => return Ok(Filing::Rejected { state: FormState { values, errors, notice: None }, token }),
     };
     let site = sites.iter().find(|s| s.slug == draft.site).ok_or(AppError::NotFound)?;
     let reply_days = state.complaints.reply_days;

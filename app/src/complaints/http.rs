@@ -2,7 +2,11 @@
 
 use super::api::{ComplaintEcho, TrackingEcho};
 use super::filing::{file, filed_link, track, Filing};
-use crate::domain::complaint::ComplaintChannel;
+use crate::auth::client::client_ip;
+use crate::domain::complaint::{fields, ComplaintChannel};
+use crate::domain::survey_form::form_value;
+use crate::form::{FormNotice, FormState};
+use crate::form_guard::{add_retry_after, screen, status_of, without_honeypot, PublicForm};
 use crate::state::AppState;
 use crate::survey::http::{read_form, render_page};
 use axum::extract::{Request, State};
@@ -12,13 +16,25 @@ use chrono::Utc;
 
 /// `POST /reclamation/envoi`: files a complaint from the online form. Filed (or filed before
 /// with the same token) → 303 to the confirmation with the reference; rejected → the form again
-/// (422) with everything typed kept and the errors listed.
+/// (422) with everything typed kept and the errors listed. A submission refused by the
+/// public-form protection ([`crate::form_guard::screen`]) stores nothing and gets the form back
+/// with everything kept and the reason (429 with `Retry-After`, or 422 for the honeypot).
 pub async fn post_complaint(State(state): State<AppState>, req: Request) -> Response {
     let (parts, values) = match read_form(req).await {
         Ok(f) => f,
         Err(r) => return r,
     };
-    match file(&state, values, ComplaintChannel::Web, None, Utc::now()).await {
+    let now = Utc::now();
+    let client = client_ip(&parts, state.security.trust_proxy);
+    if let Err(refusal) = screen(&state, PublicForm::Submission, &values, client, now) {
+        let token = form_value(&values, fields::TOKEN).unwrap_or_default().to_string();
+        let notice = Some(FormNotice::Refused(refusal));
+        let echo = ComplaintEcho { state: FormState { values: without_honeypot(values), errors: Vec::new(), notice }, token };
+        let mut response = render_page(&state, parts, echo, status_of(notice)).await;
+        add_retry_after(&mut response, notice);
+        return response;
+    }
+    match file(&state, values, ComplaintChannel::Web, None, now).await {
         Ok(Filing::Filed { reference: Some(reference), email_sent, .. }) => Redirect::to(&filed_link(&state, &reference, email_sent)).into_response(),
         Ok(Filing::Filed { reference: None, .. }) => Redirect::to("/suivi").into_response(),
         Ok(Filing::Rejected { state: form_state, token }) => render_page(&state, parts, ComplaintEcho { state: form_state, token }, StatusCode::UNPROCESSABLE_ENTITY).await,
@@ -30,12 +46,23 @@ pub async fn post_complaint(State(state): State<AppState>, req: Request) -> Resp
 }
 
 /// `POST /suivi`: looks a complaint up by reference and e-mail or postal code; answers with the
-/// page (200 when found, 404 when not, 422 when a field is missing). Read-only.
+/// page (200 when found, 404 when not, 422 when a field is missing). Read-only. Look-ups have
+/// their own hourly limit per address (`TRACKING_LIMIT_PER_HOUR`: a reference and an e-mail can
+/// be guessed); over it, 429 with what was typed kept.
 pub async fn post_tracking(State(state): State<AppState>, req: Request) -> Response {
     let (parts, values) = match read_form(req).await {
         Ok(f) => f,
         Err(r) => return r,
     };
+    let client = client_ip(&parts, state.security.trust_proxy);
+    if let Err(refusal) = screen(&state, PublicForm::Tracking, &values, client, Utc::now()) {
+        let field = |name: &str| form_value(&values, name).unwrap_or_default().to_string();
+        let view = super::api::TrackingView { reference: field("reference"), contact: field("contact"), outcome: Some(super::api::TrackingOutcome::Refused(refusal)) };
+        let notice = Some(FormNotice::Refused(refusal));
+        let mut response = render_page(&state, parts, TrackingEcho(view), status_of(notice)).await;
+        add_retry_after(&mut response, notice);
+        return response;
+    }
     match track(&state, &values).await {
         Ok(view) => {
             let status = match &view.outcome {

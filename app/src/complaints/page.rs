@@ -4,7 +4,7 @@ use super::api::{load_complaint_form, load_filed, load_tracking, ComplaintFormVi
 use super::labels;
 use crate::components::{ErrorNotice, Loading};
 use crate::domain::complaint::{fields, ComplaintKind, Procedure, ReplyMode, ADDRESS_MAX_CHARS, EMAIL_MAX_CHARS, MESSAGE_MAX_CHARS, NAME_MAX_CHARS};
-use crate::form::{radio_id, ErrorSummary, RadioGroup, Select, SummaryField, TextArea, TextInput};
+use crate::form::{radio_id, refusal_text, ErrorSummary, HoneypotField, RadioGroup, Select, SummaryField, TextArea, TextInput};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -86,7 +86,7 @@ fn ComplaintFormBody(form: ComplaintFormView) -> impl IntoView {
     let summary = summary_fields(i18n, &form);
     let days = form.reply_days;
     view! {
-        <Title text=title />
+        <Title text=crate::components::title_text(title) />
         <h1>{t!(i18n, complaint.title)}</h1>
         <p class="fr-text--lead">{t!(i18n, complaint.intro)}</p>
         <p>{t!(i18n, complaint.engagement, days = move || days)}</p>
@@ -95,6 +95,7 @@ fn ComplaintFormBody(form: ComplaintFormView) -> impl IntoView {
         <form method="post" action="/reclamation/envoi" novalidate=true class="complaint-form">
             <input type="hidden" name=fields::TOKEN value=form.token.clone() />
             <input type="hidden" name=fields::LANG value=form.lang.clone() />
+            <HoneypotField />
             <ComplaintFields form=form.clone() />
             <p class="fr-text--sm">{t!(i18n, complaint.privacy)}</p>
             <button type="submit" class="fr-btn fr-btn--lg">{t!(i18n, complaint.submit)}</button>
@@ -115,7 +116,7 @@ pub fn FiledPage() -> impl IntoView {
     });
     let filed = Resource::new(move || args.get(), |(reference, key, email)| load_filed(reference, key, email));
     view! {
-        <Title text=move || t_string!(i18n, complaint.filed_page_title).to_string() />
+        <Title text=crate::components::title_text(move || t_string!(i18n, complaint.filed_page_title).to_string()) />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match filed.await {
@@ -144,7 +145,7 @@ pub fn TrackingPage() -> impl IntoView {
     let i18n = use_i18n();
     let data = Resource::new(|| (), |_| load_tracking());
     view! {
-        <Title text=move || t_string!(i18n, complaint.tracking_page_title).to_string() />
+        <Title text=crate::components::title_text(move || t_string!(i18n, complaint.tracking_page_title).to_string()) />
         <h1>{t!(i18n, complaint.tracking_title)}</h1>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -159,11 +160,15 @@ pub fn TrackingPage() -> impl IntoView {
                                 Some(TrackingOutcome::NotFound) => view! {
                                     <div class="fr-alert fr-alert--error fr-mb-3w" role="alert"><p>{t!(i18n, complaint.tracking_not_found)}</p></div>
                                 }.into_any(),
+                                Some(TrackingOutcome::Refused(r)) => view! {
+                                    <div class="fr-alert fr-alert--error fr-mb-3w" role="alert"><p>{refusal_text(i18n, r)}</p></div>
+                                }.into_any(),
                                 Some(TrackingOutcome::Found(c)) => view! { <TrackedView c /> }.into_any(),
                                 None => ().into_any(),
                             }}
                             <p>{t!(i18n, complaint.tracking_intro)}</p>
                             <form method="post" action="/suivi" class="tracking-form">
+                                <HoneypotField />
                                 <div class="fr-input-group">
                                     <label class="fr-label" for="reference">{t!(i18n, complaint.tracking_reference)}</label>
                                     <input class="fr-input" id="reference" name="reference" autocomplete="off" spellcheck="false" value=v.reference.clone() />

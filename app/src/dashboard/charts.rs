@@ -55,7 +55,7 @@ pub fn DistributionBar(
         .iter()
         .map(|(i, r, p)| {
             let colour = SEGMENT_COLOURS[(*i).min(SEGMENT_COLOURS.len() - 1)];
-            view! { <li><span class="legend-swatch" style=format!("background:{colour}")></span>{format!("{} {p} %", r.label)}</li> }
+            view! { <li><svg class="legend-swatch" viewBox="0 0 14 14" aria-hidden="true"><rect width="14" height="14" fill=colour /></svg>{format!("{} {p} %", r.label)}</li> }
         })
         .collect_view();
     view! {

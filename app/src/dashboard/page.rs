@@ -33,7 +33,7 @@ pub fn DashboardPage() -> impl IntoView {
     let params = query_params();
     let data = Resource::new(move || params.get(), load_dashboard);
     view! {
-        <Title text=move || t_string!(i18n, dashboard.page_title).to_string() />
+        <Title text=crate::components::title_text(move || t_string!(i18n, dashboard.page_title).to_string()) />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {

@@ -92,7 +92,7 @@ pub fn RemarksPage() -> impl IntoView {
     let params = query_params();
     let data = Resource::new(move || params.get(), load_remarks);
     view! {
-        <Title text=move || t_string!(i18n, remarks.page_title).to_string() />
+        <Title text=crate::components::title_text(move || t_string!(i18n, remarks.page_title).to_string()) />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {

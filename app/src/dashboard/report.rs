@@ -183,7 +183,7 @@ pub fn ReportPage() -> impl IntoView {
     let campaign = Memo::new(move |_| query.read().get("campagne"));
     let data = Resource::new(move || campaign.get(), load_report);
     view! {
-        <Title text=move || t_string!(i18n, report.page_title).to_string() />
+        <Title text=crate::components::title_text(move || t_string!(i18n, report.page_title).to_string()) />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {

@@ -115,7 +115,7 @@ pub fn ImportPage() -> impl IntoView {
     let imported = Memo::new(move |_| query.read().get("importe").and_then(|n| n.parse::<u64>().ok()));
     let data = Resource::new(move || campaign.get(), load_import_page);
     view! {
-        <Title text=move || t_string!(i18n, import.page_title).to_string() />
+        <Title text=crate::components::title_text(move || t_string!(i18n, import.page_title).to_string()) />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {

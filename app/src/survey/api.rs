@@ -63,8 +63,9 @@ pub struct SurveyForm {
     pub prefill: Vec<(String, String)>,
     /// Errors of the previous submission.
     pub errors: Vec<FieldError>,
-    /// The previous submission's form had expired (answers kept, a new token issued).
-    pub expired: bool,
+    /// What went wrong with the previous submission as a whole: its form had expired (answers
+    /// kept, a new token issued) or it was refused by the anti-stuffing protection.
+    pub notice: Option<crate::form::FormNotice>,
 }
 
 impl SurveyForm {
@@ -83,12 +84,13 @@ pub enum SubmitOutcome {
         /// Same token submitted again.
         duplicate: bool,
     },
-    /// Nothing stored: fix `errors` (or re-send when `expired`) and submit again with `token`.
+    /// Nothing stored: fix `errors` (or re-send, see `notice`) and submit again with `token`.
     Rejected {
         /// Faulty answers.
         errors: Vec<FieldError>,
-        /// The form had expired (or its token was not valid).
-        expired: bool,
+        /// The form had expired (or its token was not valid), or the submission was refused by
+        /// the anti-stuffing protection.
+        notice: Option<crate::form::FormNotice>,
         /// Token to use for the next attempt.
         token: String,
     },
@@ -105,8 +107,8 @@ pub struct SurveyEcho {
     pub fields: Vec<(String, String)>,
     /// The rejection.
     pub errors: Vec<FieldError>,
-    /// The token was expired or invalid.
-    pub expired: bool,
+    /// The token was expired or invalid, or the submission was refused.
+    pub notice: Option<crate::form::FormNotice>,
     /// Token for the next attempt.
     pub token: String,
 }
@@ -144,5 +146,6 @@ pub async fn load_survey_form(site: String, lang: String) -> Result<SurveyForm, 
 #[server(prefix = "/srv", endpoint = "survey/submit", input = server_fn::codec::Json)]
 pub async fn submit_survey(site: String, fields: Vec<(String, String)>) -> Result<SubmitOutcome, AppError> {
     let state = crate::state::app_state()?;
-    crate::survey::submit::submit_survey_form(&state, &site, fields, crate::store::Channel::Web, chrono::Utc::now()).await
+    let client = leptos::prelude::use_context::<http::request::Parts>().and_then(|p| crate::auth::client::client_ip(&p, state.security.trust_proxy));
+    crate::survey::submit::submit_survey_form(&state, &site, fields, crate::store::Channel::Web, client, chrono::Utc::now()).await
 }

@@ -40,7 +40,7 @@ pub async fn render_page<C: Clone + Send + Sync + 'static>(state: &AppState, par
     let app_state = state.clone();
     let handler = leptos_axum::render_app_async_with_context(
         move || {
-            leptos::prelude::provide_context(app_state.clone());
+            crate::state::provide_request_context(&app_state);
             leptos::prelude::provide_context(context.clone());
         },
         move || crate::shell(options.clone()),
@@ -58,11 +58,15 @@ pub async fn post_survey(State(state): State<AppState>, Path(site): Path<String>
         Ok(f) => f,
         Err(r) => return r,
     };
-    match submit_survey_form(&state, &site, fields.clone(), Channel::Web, Utc::now()).await {
+    let client = crate::auth::client::client_ip(&parts, state.security.trust_proxy);
+    match submit_survey_form(&state, &site, fields.clone(), Channel::Web, client, Utc::now()).await {
         Ok(SubmitOutcome::Recorded { .. }) => Redirect::to(&format!("/enquete/{site}/merci")).into_response(),
-        Ok(SubmitOutcome::Rejected { errors, expired, token }) => {
-            let echo = SurveyEcho { site, fields, errors, expired, token };
-            render_page(&state, parts, echo, StatusCode::UNPROCESSABLE_ENTITY).await
+        Ok(SubmitOutcome::Rejected { errors, notice, token }) => {
+            let status = crate::form_guard::status_of(notice);
+            let echo = SurveyEcho { site, fields: crate::form_guard::without_honeypot(fields), errors, notice, token };
+            let mut response = render_page(&state, parts, echo, status).await;
+            crate::form_guard::add_retry_after(&mut response, notice);
+            response
         }
         Err(e) => {
             let status = e.status();

@@ -3,6 +3,7 @@
 use super::api::{list_sites, load_site, load_survey_form, option_id, QuestionView, SubmitOutcome, SubmitSurvey, SurveyForm};
 use crate::components::{ErrorNotice, Loading};
 use crate::domain::survey_form::{FieldError, FieldErrorKind};
+use crate::form::{FormNotice, HoneypotField};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -103,7 +104,7 @@ fn focus_field(ev: leptos::ev::MouseEvent, id: &str) {
 fn SurveyFormView(form: SurveyForm) -> impl IntoView {
     let i18n = use_i18n();
     let errors = RwSignal::new(form.errors.clone());
-    let expired = RwSignal::new(form.expired);
+    let notice = RwSignal::new(form.notice);
     let token = RwSignal::new(form.token.clone());
     let failed = RwSignal::new(false);
     let submit = ServerAction::<SubmitSurvey>::new();
@@ -120,10 +121,10 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
         match result {
             // Replace the form in the history: "back" leads before the survey, not into a sent form.
             Ok(SubmitOutcome::Recorded { .. }) => navigate(&thanks_url, leptos_router::NavigateOptions { replace: true, ..Default::default() }),
-            Ok(SubmitOutcome::Rejected { errors: e, expired: x, token: t }) => {
+            Ok(SubmitOutcome::Rejected { errors: e, notice: n, token: t }) => {
                 failed.set(false);
                 errors.set(e);
-                expired.set(x);
+                notice.set(n);
                 token.set(t);
                 request_animation_frame(move || {
                     if let Some(el) = summary_ref.get_untracked() {
@@ -163,7 +164,7 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
 
     let questions = form.questions.clone();
     let summary_questions = form.questions.clone();
-    let has_problem = move || !errors.read().is_empty() || expired.get() || failed.get();
+    let has_problem = move || !errors.read().is_empty() || notice.get().is_some() || failed.get();
     let site_name = form.site.name.clone();
     let title_site = site_name.clone();
     let page_title = move || {
@@ -172,7 +173,7 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
     };
 
     view! {
-        <Title text=page_title />
+        <Title text=crate::components::title_text(page_title) />
         <h1>{t!(i18n, survey.title)}</h1>
         <p class="fr-text--lead">{t!(i18n, survey.site_line, site = { let s = site_name.clone(); move || s.clone() })}</p>
         <p>{t!(i18n, survey.intro)}</p>
@@ -186,9 +187,15 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
             hidden=move || !has_problem()
         >
             <h2 id="resume-erreurs-titre" class="fr-alert__title">{t!(i18n, survey.error_summary_title)}</h2>
-            <Show when=move || expired.get()>
-                <p>{t!(i18n, survey.error_expired)}</p>
-            </Show>
+            {move || {
+                notice.get().map(|n| {
+                    let text = match n {
+                        FormNotice::Expired => t_string!(i18n, survey.error_expired).to_string(),
+                        FormNotice::Refused(r) => crate::form::refusal_text(i18n, r),
+                    };
+                    view! { <p>{text}</p> }
+                })
+            }}
             <Show when=move || failed.get()>
                 <p>{t!(i18n, common.unavailable_text)}</p>
             </Show>
@@ -220,6 +227,7 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
         <form method="post" action=action_url novalidate=true on:submit=on_submit>
             <input type="hidden" name="token" prop:value=move || token.get() value=form.token.clone() />
             <input type="hidden" name="lang" value=form.lang.clone() />
+            <HoneypotField />
             {questions
                 .into_iter()
                 .map(|q| {
@@ -326,7 +334,7 @@ pub fn ThanksPage() -> impl IntoView {
     let site = site_param();
     let link = Resource::new(move || site.get(), load_site);
     view! {
-        <Title text=move || t_string!(i18n, thanks.page_title).to_string() />
+        <Title text=crate::components::title_text(move || t_string!(i18n, thanks.page_title).to_string()) />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match link.await {

@@ -107,7 +107,7 @@ pub fn PublishedResultsPage() -> impl IntoView {
     let i18n = use_i18n();
     let data = Resource::new(|| (), |_| load_published_results());
     view! {
-        <Title text=move || t_string!(i18n, results.page_title).to_string() />
+        <Title text=crate::components::title_text(move || t_string!(i18n, results.page_title).to_string()) />
         <h1>{t!(i18n, results.title)}</h1>
         <p class="fr-text--lead">{t!(i18n, results.intro)}</p>
         <Suspense fallback=Loading>

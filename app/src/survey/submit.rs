@@ -5,6 +5,8 @@ use super::api::{QuestionView, SiteLink, SubmitOutcome, SurveyEcho, SurveyForm};
 use crate::domain::questionnaire::{localized, Questionnaire};
 use crate::domain::survey_form::{form_value, validate_answers};
 use crate::error::AppError;
+use crate::form::FormNotice;
+use crate::form_guard::PublicForm;
 use crate::state::AppState;
 use crate::store::{Channel, InsertOutcome, NewResponse};
 use chrono::{DateTime, Utc};
@@ -55,9 +57,9 @@ pub async fn load_form(site: &str, lang: &str) -> Result<SurveyForm, AppError> {
     let campaign = state.store.current_campaign(crate::time::paris_day(now)).await?.ok_or(AppError::NotFound)?;
     let lang = supported_language(lang);
     let echo = leptos::prelude::use_context::<SurveyEcho>().filter(|e| e.site == s.slug);
-    let (token, prefill, errors, expired) = match echo {
-        Some(e) => (e.token, e.fields.into_iter().filter(|(n, _)| n.starts_with("q_")).collect(), e.errors, e.expired),
-        None => (state.tokens.issue(&token_purpose(&s.slug), now), Vec::new(), Vec::new(), false),
+    let (token, prefill, errors, notice) = match echo {
+        Some(e) => (e.token, e.fields.into_iter().filter(|(n, _)| n.starts_with("q_")).collect(), e.errors, e.notice),
+        None => (state.tokens.issue(&token_purpose(&s.slug), now), Vec::new(), Vec::new(), None),
     };
     Ok(SurveyForm {
         site: SiteLink { slug: s.slug, name: s.name },
@@ -66,7 +68,7 @@ pub async fn load_form(site: &str, lang: &str) -> Result<SurveyForm, AppError> {
         token,
         prefill,
         errors,
-        expired,
+        notice,
     })
 }
 
@@ -77,26 +79,41 @@ pub async fn load_form(site: &str, lang: &str) -> Result<SurveyForm, AppError> {
 /// and asks the visitor to send again (with a fresh token, answers kept). A valid token whose
 /// nonce was already consumed returns `Recorded { duplicate: true }` and stores nothing.
 ///
+/// Before anything else, the submission goes through the public-form protection
+/// ([`crate::form_guard::screen`]) with the client address `client`: refused (honeypot filled,
+/// too many submissions from that address this hour) → `Rejected` with the refusal as notice,
+/// nothing stored and the token left unused.
+///
 /// # Errors
 /// [`AppError::NotFound`] for an unknown site or no campaign; [`AppError::Unavailable`] when the
 /// database fails.
-pub async fn submit_survey_form(state: &AppState, site: &str, fields: Vec<(String, String)>, channel: Channel, now: DateTime<Utc>) -> Result<SubmitOutcome, AppError> {
+pub async fn submit_survey_form(
+    state: &AppState,
+    site: &str,
+    fields: Vec<(String, String)>,
+    channel: Channel,
+    client: Option<std::net::IpAddr>,
+    now: DateTime<Utc>,
+) -> Result<SubmitOutcome, AppError> {
     let s = state.store.site_by_slug(site).await?.ok_or(AppError::NotFound)?;
     let campaign = state.store.current_campaign(crate::time::paris_day(now)).await?.ok_or(AppError::NotFound)?;
     let field = |name: &str| form_value(&fields, name).unwrap_or("");
     let purpose = token_purpose(&s.slug);
     let token = field("token").to_string();
+    if let Err(refusal) = crate::form_guard::screen(state, PublicForm::Submission, &fields, client, now) {
+        return Ok(SubmitOutcome::Rejected { errors: Vec::new(), notice: Some(FormNotice::Refused(refusal)), token });
+    }
     let lang = supported_language(field("lang"));
     let answers = validate_answers(&campaign.questionnaire, &fields);
     let nonce = match state.tokens.verify(&purpose, &token, now) {
         Ok(nonce) => nonce,
         Err(_) => {
-            return Ok(SubmitOutcome::Rejected { errors: answers.err().unwrap_or_default(), expired: true, token: state.tokens.issue(&purpose, now) });
+            return Ok(SubmitOutcome::Rejected { errors: answers.err().unwrap_or_default(), notice: Some(FormNotice::Expired), token: state.tokens.issue(&purpose, now) });
         }
     };
     let answers = match answers {
         Ok(a) => a,
-        Err(errors) => return Ok(SubmitOutcome::Rejected { errors, expired: false, token }),
+        Err(errors) => return Ok(SubmitOutcome::Rejected { errors, notice: None, token }),
     };
     let outcome = state
         .store

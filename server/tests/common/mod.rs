@@ -37,6 +37,11 @@ pub struct TestOptions {
     /// Another server's database URL, to run a second server on the same database (none: a
     /// fresh temporary database).
     pub database_url: Option<String>,
+    /// Public-form limits (none: 10,000 an hour, so that tests posting many forms from
+    /// 127.0.0.1 are not limited; the limit has tests of its own).
+    pub public_limits: Option<app::form_guard::PublicLimits>,
+    /// `COOKIE_SECURE` (served over HTTPS).
+    pub secure_cookies: bool,
 }
 
 /// Starts the server on a random port with a fresh database.
@@ -54,7 +59,7 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
     let config = Config {
         database_url: database_url.clone(),
         leptos_options,
-        secure_cookies: false,
+        secure_cookies: options.secure_cookies,
         bootstrap_admin: Some((ADMIN_EMAIL.into(), ADMIN_PASSWORD.into())),
         default_target: 150,
         reply_days: 15,
@@ -64,6 +69,10 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
         outbox_poll: Duration::from_millis(200),
         trust_proxy: options.trust_proxy,
         login_throttle: options.login_throttle.clone().unwrap_or_default(),
+        public_limits: options.public_limits.unwrap_or(app::form_guard::PublicLimits {
+            submissions_per_hour: std::num::NonZeroU32::new(10_000).expect("non-zero"),
+            tracking_per_hour: std::num::NonZeroU32::new(10_000).expect("non-zero"),
+        }),
     };
     tokio::spawn(async move {
         if let Err(e) = server::serve(config, listener).await {
@@ -84,6 +93,11 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
 }
 
 impl TestApp {
+    /// Forgets every cookie (a new browser: logged out).
+    pub fn fresh_cookie_jar(&mut self) {
+        self.client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().expect("client");
+    }
+
     /// GET a path, returns (status, body).
     pub async fn get(&self, path: &str) -> (u16, String) {
         let r = self.client.get(format!("{}{path}", self.base)).send().await.expect("GET");

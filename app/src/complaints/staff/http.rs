@@ -94,7 +94,7 @@ pub async fn post_entry(State(state): State<AppState>, session: Session, req: Re
         Err(e) => return error_page(&state, parts, e.into()).await,
     };
     if !site_ok {
-        let form_state = FormState { errors: vec![field_error(fields::SITE, FieldErrorKind::UnknownOption)], values, expired: false };
+        let form_state = FormState { errors: vec![field_error(fields::SITE, FieldErrorKind::UnknownOption)], values, notice: None };
         let token = form_value(&form_state.values, fields::TOKEN).map(str::to_string);
         return render_page(&state, parts, StaffEcho { form: "saisie", state: form_state, token }, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
@@ -139,7 +139,7 @@ pub async fn post_status(State(state): State<AppState>, session: Session, Path(i
         }
     }
     let (Some(target), Some(expected), true) = (target, expected, errors.is_empty()) else {
-        let echo = StaffEcho { form: "statut", state: FormState { values, errors, expired: false }, token: None };
+        let echo = StaffEcho { form: "statut", state: FormState { values, errors, notice: None }, token: None };
         return render_page(&state, parts, echo, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let now = Utc::now();
@@ -213,7 +213,7 @@ pub async fn post_reply(State(state): State<AppState>, session: Session, Path(id
     };
     let expected = form_value(&values, "attendu").and_then(ComplaintStatus::parse);
     let Some(expected) = expected.filter(|_| errors.is_empty()) else {
-        let echo = StaffEcho { form: "reponse", state: FormState { values, errors, expired: false }, token: None };
+        let echo = StaffEcho { form: "reponse", state: FormState { values, errors, notice: None }, token: None };
         return render_page(&state, parts, echo, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     if !expected.can_reply() {
@@ -306,7 +306,7 @@ pub async fn post_template(State(state): State<AppState>, session: Session, req:
         return error_page(&state, parts, e).await;
     }
     let id = form_value(&values, "id").and_then(|v| v.trim().parse::<i64>().ok());
-    let reject = |errors: Vec<FieldError>, values: Vec<(String, String)>| StaffEcho { form: "modele", state: FormState { values, errors, expired: false }, token: None };
+    let reject = |errors: Vec<FieldError>, values: Vec<(String, String)>| StaffEcho { form: "modele", state: FormState { values, errors, notice: None }, token: None };
     let input = match validate_template(&values) {
         Ok(t) => t,
         Err(errors) => return render_page(&state, parts, reject(errors, values), StatusCode::UNPROCESSABLE_ENTITY).await,

@@ -92,7 +92,7 @@ pub fn ComplaintListPage() -> impl IntoView {
     });
     let data = Resource::new(move || filters.get(), load_complaint_list);
     view! {
-        <Title text=move || t_string!(i18n, staff.list_page_title).to_string() />
+        <Title text=crate::components::title_text(move || t_string!(i18n, staff.list_page_title).to_string()) />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
@@ -209,7 +209,7 @@ pub fn ComplaintDetailPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || t_string!(i18n, staff.detail_page_title).to_string() />
+        <Title text=crate::components::title_text(move || t_string!(i18n, staff.detail_page_title).to_string()) />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
@@ -484,7 +484,7 @@ pub fn EntryPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <Title text=move || t_string!(i18n, staff.entry_page_title).to_string() />
+        <Title text=crate::components::title_text(move || t_string!(i18n, staff.entry_page_title).to_string()) />
     }
 }
 
@@ -540,7 +540,7 @@ pub fn LetterPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || t_string!(i18n, staff.letter_page_title).to_string() />
+        <Title text=crate::components::title_text(move || t_string!(i18n, staff.letter_page_title).to_string()) />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {

@@ -34,7 +34,7 @@ pub fn TemplatesPage() -> impl IntoView {
     let i18n = use_i18n();
     let data = Resource::new(|| (), |_| load_templates());
     view! {
-        <Title text=move || t_string!(i18n, templates.page_title).to_string() />
+        <Title text=crate::components::title_text(move || t_string!(i18n, templates.page_title).to_string()) />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
@@ -85,7 +85,7 @@ pub fn TemplateFormPage() -> impl IntoView {
     let id = Memo::new(move |_| params.read().get("id").and_then(|v| v.parse::<i64>().ok()));
     let data = Resource::new(move || id.get(), load_template_form);
     view! {
-        <Title text=move || t_string!(i18n, templates.edit_page_title).to_string() />
+        <Title text=crate::components::title_text(move || t_string!(i18n, templates.edit_page_title).to_string()) />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
@@ -140,7 +140,7 @@ pub fn OutboxPage() -> impl IntoView {
     let i18n = use_i18n();
     let data = Resource::new(|| (), |_| load_outbox());
     view! {
-        <Title text=move || t_string!(i18n, staff.outbox_page_title).to_string() />
+        <Title text=crate::components::title_text(move || t_string!(i18n, staff.outbox_page_title).to_string()) />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
