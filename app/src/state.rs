@@ -32,6 +32,9 @@ pub struct SecuritySettings {
     /// Failed-login policy (`LOGIN_DELAY_SECONDS`, `LOGIN_MAX_DELAY_SECONDS`; defaults in
     /// [`crate::domain::throttle::ThrottlePolicy::default`]).
     pub throttle: crate::domain::throttle::ThrottlePolicy,
+    /// Absolute lifetime of a staff session, whatever its activity (`SESSION_MAX_HOURS`, default
+    /// [`crate::domain::account::DEFAULT_SESSION_MAX_HOURS`] hours).
+    pub session_max_age: chrono::TimeDelta,
 }
 
 impl SecuritySettings {

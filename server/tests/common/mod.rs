@@ -37,6 +37,8 @@ pub struct TestOptions {
     /// Another server's database URL, to run a second server on the same database (none: a
     /// fresh temporary database).
     pub database_url: Option<String>,
+    /// Absolute session lifetime (none: the production default, 12 hours).
+    pub session_max_age: Option<chrono::TimeDelta>,
 }
 
 /// Starts the server on a random port with a fresh database.
@@ -64,6 +66,7 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
         outbox_poll: Duration::from_millis(200),
         trust_proxy: options.trust_proxy,
         login_throttle: options.login_throttle.clone().unwrap_or_default(),
+        session_max_age: options.session_max_age.unwrap_or(chrono::TimeDelta::hours(i64::from(app::domain::account::DEFAULT_SESSION_MAX_HOURS))),
     };
     tokio::spawn(async move {
         if let Err(e) = server::serve(config, listener).await {
