@@ -286,6 +286,10 @@ async fn the_last_admin_stays_and_nobody_disables_themself() {
     login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let me = account_by_email(&store, ADMIN_EMAIL).await.unwrap();
     let (id, rev) = (me.user.id, me.revision.to_string());
+    let (_, dashboard) = app.get("/admin").await;
+    assert_eq!(select(&dashboard, "nav a[href='/admin/comptes']").len(), 1, "admins have the menu link");
+    assert_eq!(app.get("/admin/comptes/9999").await.0, 404);
+    assert_eq!(app.post_form("/admin/comptes/9999/activation", &[("revision", "0"), ("actif", "0")]).await.status(), 404);
     let r = app.post_form(&format!("/admin/comptes/{id}/activation"), &[("revision", rev.as_str()), ("actif", "0")]).await;
     assert_eq!(r.status(), 409);
     assert!(text_of(&r.text().await.unwrap(), "#probleme").unwrap_or_default().contains("votre propre compte"));
