@@ -325,3 +325,22 @@ async fn sessions_end_after_their_absolute_lifetime_whatever_the_activity() {
     login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     assert_eq!(app.get("/admin/reclamations").await.0, 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guessing_the_current_password_is_throttled_like_logins() {
+    let app = spawn_app().await;
+    let store = store_of(&app).await;
+    server::seed::create_staff(&store, AGENT_EMAIL, "Agent Évry", PASSWORD, Role::Agent, &["evry".to_string()]).await.unwrap();
+    let agent = Browser::new(&app);
+    assert_eq!(agent.post("/admin/connexion", &[("email", AGENT_EMAIL), ("password", PASSWORD)]).await.status(), 303);
+    for guess in ["essai numéro 1", "essai numéro 2", "essai numéro 3", "essai numéro 4", "essai numéro 5"] {
+        let r = agent.post("/admin/mot-de-passe", &[("actuel", guess), ("nouveau", CHOSEN), ("confirmation", CHOSEN)]).await;
+        assert_eq!(r.status(), 422, "{guess}");
+    }
+    let r = agent.post("/admin/mot-de-passe", &[("actuel", PASSWORD), ("nouveau", CHOSEN), ("confirmation", CHOSEN)]).await;
+    assert_eq!(r.status(), 429, "locked, even with the right password");
+    assert!(text_of(&r.text().await.unwrap(), "#resume-erreurs").unwrap_or_default().contains("réessayez"));
+    let a = account_by_email(&store, AGENT_EMAIL).await.unwrap();
+    assert!(app::auth::password::verify(PASSWORD, &a.user.password_hash), "unchanged");
+    assert_eq!(Browser::new(&app).post("/admin/connexion", &[("email", AGENT_EMAIL), ("password", PASSWORD)]).await.status(), 429, "the login is locked too");
+}

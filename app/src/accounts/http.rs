@@ -12,6 +12,8 @@ use crate::admin::http::admin_staff_form;
 use crate::audit::record;
 use crate::auth::password::{self, PasswordPolicyError};
 use crate::auth::session::user_of;
+use crate::auth::throttle::LoginAttempt;
+use crate::domain::throttle::Verdict;
 use crate::domain::account::{check_disable, describe_change, describe_creation, parse_display_name, AccountSnapshot, AdminGuardError, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 use crate::domain::audit::AuditAction;
 use crate::domain::survey_form::{form_value, FieldError, FieldErrorKind};
@@ -354,7 +356,8 @@ pub async fn post_reset(State(state): State<AppState>, session: Session, Path(id
 /// `POST /admin/mot-de-passe`: the logged-in user's own password — `actuel`, `nouveau`,
 /// `confirmation`. The new one is checked by the policy (and must differ from the current one).
 /// Changed → the session id is cycled, the must-change flag cleared, an audit entry written, and
-/// 303 to `/admin/mot-de-passe?enregistre=1`. A wrong current password → 422. A double submit
+/// 303 to `/admin/mot-de-passe?enregistre=1`. A wrong current password → 422, and it counts as a
+/// failed login of the account (while the account or address is locked: 429). A double submit
 /// (the current password is already the new one) → the same 303. Logged out → login page.
 pub async fn post_own_password(State(state): State<AppState>, session: Session, req: Request) -> Response {
     let (parts, values) = match read_form(req).await {
@@ -369,6 +372,20 @@ pub async fn post_own_password(State(state): State<AppState>, session: Session, 
     let field = |name: &str| form_value(&values, name).unwrap_or_default().to_string();
     let (current, new, confirm) = (field("actuel"), field("nouveau"), field("confirmation"));
     let done = Redirect::to("/admin/mot-de-passe?enregistre=1").into_response();
+    // Wrong current passwords count as failed logins of the account (same counters and locks):
+    // a borrowed session cannot be used to guess the password.
+    let attempt = LoginAttempt::new(&state.security, &user.email, state.security.client_hash(&parts));
+    match attempt.verdict(&state.store, Utc::now()).await {
+        Ok(Verdict::Allowed) => {}
+        Ok(v @ Verdict::Throttled { .. }) => {
+            let message = match v.minutes_left(Utc::now()) {
+                1 => td_string!(Locale::fr, login.throttled_one).to_string(),
+                minutes => td_string!(Locale::fr, login.throttled, minutes = minutes).to_string(),
+            };
+            return render_page(&state, parts, PasswordEcho(refused_form(&[], vec![invalid("actuel", message)])), StatusCode::TOO_MANY_REQUESTS).await;
+        }
+        Err(e) => return render_page(&state, parts, (), store_failure(e)).await,
+    }
     let hash = user.password_hash.clone();
     let (current_ok, already_new) = {
         let (current, new) = (current.clone(), new.clone());
@@ -387,6 +404,9 @@ pub async fn post_own_password(State(state): State<AppState>, session: Session, 
         errors.push(error("actuel", FieldErrorKind::Required));
     } else if !current_ok {
         errors.push(invalid("actuel", td_string!(Locale::fr, accounts.error_current_wrong).to_string()));
+        if let Err(e) = attempt.failed(&state.store, &state.security, Utc::now()).await {
+            return render_page(&state, parts, (), store_failure(e)).await;
+        }
     }
     check_new_password("nouveau", &new, &user.email, &user.display_name, &mut errors);
     if !new.is_empty() && new == current {
