@@ -7,6 +7,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod accounts;
 pub mod admin;
 pub mod audit;
 pub mod auth;
@@ -89,6 +90,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/rapport") view=dashboard::report::ReportPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/campagnes") view=admin::campaigns::CampaignsPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/journal") view=audit::page::JournalPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/comptes") view=accounts::page::AccountsPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/comptes/:id") view=accounts::page::AccountPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/mot-de-passe") view=accounts::password::PasswordPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/questionnaires") view=admin::questionnaires::VersionsPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/questionnaires/:id") view=admin::questionnaires::EditorPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/questionnaires/:id/question/:key") view=admin::questionnaires::EditorPage ssr=SsrMode::Async />

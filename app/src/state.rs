@@ -35,6 +35,9 @@ pub struct SecuritySettings {
     /// In-memory hourly limits of the public forms (`PUBLIC_FORM_LIMIT_PER_HOUR`,
     /// `TRACKING_LIMIT_PER_HOUR`; see [`crate::form_guard`]).
     pub public_limiter: std::sync::Arc<crate::form_guard::PublicLimiter>,
+    /// Absolute lifetime of a staff session, whatever its activity (`SESSION_MAX_HOURS`, default
+    /// [`crate::domain::account::DEFAULT_SESSION_MAX_HOURS`] hours).
+    pub session_max_age: chrono::TimeDelta,
 }
 
 impl SecuritySettings {

@@ -69,6 +69,11 @@ pub struct Config {
     /// `PUBLIC_FORM_LIMIT_PER_HOUR` (survey and complaint submissions, default 60) and
     /// `TRACKING_LIMIT_PER_HOUR` (`/suivi` look-ups, default 20); see [`app::form_guard`].
     pub public_limits: PublicLimits,
+    /// `SESSION_MAX_HOURS`: absolute lifetime of a staff session, whatever its activity (whole
+    /// hours, 1 to [`app::domain::account::SESSION_MAX_HOURS_LIMIT`]; default
+    /// [`app::domain::account::DEFAULT_SESSION_MAX_HOURS`]). A [`chrono::TimeDelta`] so that tests
+    /// can use seconds.
+    pub session_max_age: chrono::TimeDelta,
 }
 
 /// Default sender of outgoing e-mail.
@@ -129,6 +134,17 @@ fn public_limits(submissions: Option<String>, tracking: Option<String>) -> Resul
     })
 }
 
+/// The absolute session lifetime from `SESSION_MAX_HOURS` (whole hours, 1 to
+/// [`app::domain::account::SESSION_MAX_HOURS_LIMIT`]).
+fn session_max_age(value: Option<String>) -> Result<chrono::TimeDelta, ConfigError> {
+    use app::domain::account::{DEFAULT_SESSION_MAX_HOURS, SESSION_MAX_HOURS_LIMIT};
+    let hours = positive("SESSION_MAX_HOURS", value, u64::from(DEFAULT_SESSION_MAX_HOURS))?;
+    if hours > u64::from(SESSION_MAX_HOURS_LIMIT) {
+        return Err(ConfigError::Invalid { name: "SESSION_MAX_HOURS", message: format!("at most {SESSION_MAX_HOURS_LIMIT} hours") });
+    }
+    Ok(chrono::TimeDelta::hours(hours as i64))
+}
+
 impl Config {
     /// Reads the configuration from the environment.
     ///
@@ -150,6 +166,7 @@ impl Config {
         let calendar = WorkingCalendar::parse(&var("HOLIDAYS").unwrap_or_default()).map_err(|e| ConfigError::Invalid { name: "HOLIDAYS", message: e.to_string() })?;
         let outbox_poll = std::time::Duration::from_secs(positive("OUTBOX_POLL_SECONDS", var("OUTBOX_POLL_SECONDS"), 10)?);
         let login_throttle = throttle_policy(var("LOGIN_DELAY_SECONDS"), var("LOGIN_MAX_DELAY_SECONDS"))?;
+        let session_max_age = session_max_age(var("SESSION_MAX_HOURS"))?;
         Ok(Self {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
             leptos_options,
@@ -164,6 +181,7 @@ impl Config {
             trust_proxy: var("TRUST_PROXY").map(|v| parse_bool("TRUST_PROXY", &v)).transpose()?.unwrap_or(false),
             login_throttle,
             public_limits: public_limits(var("PUBLIC_FORM_LIMIT_PER_HOUR"), var("TRACKING_LIMIT_PER_HOUR"))?,
+            session_max_age,
         })
     }
 }
@@ -197,5 +215,14 @@ mod tests {
         assert!(public_limits(Some("0".into()), None).is_err());
         assert!(public_limits(None, Some("200000".into())).is_err());
         assert!(public_limits(Some("beaucoup".into()), None).is_err());
+    }
+
+    #[test]
+    fn session_lifetime_defaults_to_twelve_hours_and_is_bounded() {
+        assert_eq!(session_max_age(None).unwrap(), chrono::TimeDelta::hours(12));
+        assert_eq!(session_max_age(Some("8".into())).unwrap(), chrono::TimeDelta::hours(8));
+        assert!(session_max_age(Some("0".into())).is_err());
+        assert!(session_max_age(Some("169".into())).is_err());
+        assert!(session_max_age(Some("douze".into())).is_err());
     }
 }

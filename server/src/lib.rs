@@ -89,6 +89,7 @@ pub async fn prepare(config: &Config) -> Result<(AppState, SqliteSessionStore), 
         trust_proxy: config.trust_proxy,
         throttle: config.login_throttle.clone(),
         public_limiter: Arc::new(app::form_guard::PublicLimiter::new(config.public_limits)),
+        session_max_age: config.session_max_age,
     };
     let state = AppState { store: db.store, tokens: FormTokens::new(&key), leptos_options: config.leptos_options.clone(), complaints, security };
     Ok((state, db.sessions))
@@ -141,6 +142,11 @@ pub fn router(state: AppState, sessions: SqliteSessionStore, secure_cookies: boo
         .route("/admin/campagnes/enregistrer", post(app::admin::http::post_campaign))
         .route("/admin/questionnaires/{id}/modifier", post(app::admin::http::post_questionnaire))
         .route("/admin/rapport/actions/supprimer", post(app::dashboard::actions::post_delete_action))
+        .route("/admin/comptes/creer", post(app::accounts::http::post_create))
+        .route("/admin/comptes/{id}/modifier", post(app::accounts::http::post_update))
+        .route("/admin/comptes/{id}/activation", post(app::accounts::http::post_activation))
+        .route("/admin/comptes/{id}/mot-de-passe", post(app::accounts::http::post_reset))
+        .route("/admin/mot-de-passe", post(app::accounts::http::post_own_password))
         .route("/admin/connexion", post(app::auth::http::post_login))
         .route("/admin/deconnexion", post(app::auth::http::post_logout))
         .route("/srv/{*fn_name}", post(server_fns))
@@ -163,6 +169,8 @@ pub fn router(state: AppState, sessions: SqliteSessionStore, secure_cookies: boo
             },
             app::shell,
         ))
+        // Inside the session layer: a user who must change their password reaches nothing else.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), app::auth::session::password_change_guard))
         .layer(session_layer)
         .layer(axum::middleware::from_fn(security::same_origin_guard))
         .layer(axum::middleware::from_fn_with_state(secure_cookies, security::security_headers))

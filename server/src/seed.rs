@@ -62,8 +62,9 @@ pub enum CreateUserError {
     AgentWithoutSite,
 }
 
-/// Creates a staff account after checking the e-mail and the password policy; the password is
-/// hashed with argon2id.
+/// Creates a staff account after checking the e-mail and the password policy (length, common
+/// passwords, e-mail and name); the password is hashed with argon2id. Accounts made here (CLI,
+/// bootstrap admin) are not asked to change their password: the person typed it themself.
 ///
 /// # Errors
 /// [`CreateUserError`].
@@ -72,10 +73,10 @@ pub async fn create_user(store: &DynStore, email: &str, display_name: &str, pass
     if !validator::ValidateEmail::validate_email(&email) {
         return Err(CreateUserError::Email(email));
     }
-    password::check_policy(password)?;
+    let name = if display_name.trim().is_empty() { email.clone() } else { display_name.trim().to_string() };
+    password::check_policy(password, &email, &name)?;
     let pass = password.to_string();
     let hash = tokio::task::spawn_blocking(move || password::hash(&pass)).await.map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let name = if display_name.trim().is_empty() { email.clone() } else { display_name.trim().to_string() };
     Ok(store.create_user(&NewUser { email, display_name: name, password_hash: hash, role }, Utc::now()).await?)
 }
 

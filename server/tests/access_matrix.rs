@@ -96,6 +96,11 @@ const MATRIX: &[Row] = &[
     get("/admin/journal", [Login, Forbidden, Forbidden, Forbidden, Allowed]),
     get("/admin/questionnaires", [Login, Forbidden, Forbidden, Forbidden, Allowed]),
     get("/admin/questionnaires/1", [Login, Forbidden, Forbidden, Forbidden, Allowed]),
+    get("/admin/comptes", [Login, Forbidden, Forbidden, Forbidden, Allowed]),
+    get("/admin/comptes/1", [Login, Forbidden, Forbidden, Forbidden, Allowed]),
+    // Everyone's own password.
+    get("/admin/mot-de-passe", [Login, Allowed, Allowed, Allowed, Allowed]),
+    post("/admin/mot-de-passe", &[], [Login, Allowed, Allowed, Allowed, Allowed]),
     // State changes on a complaint: the agent's other site answers as an unknown id.
     post("/admin/reclamations/{own}/statut", &[("attendu", "recue"), ("statut", "en_cours")], [Login, Allowed, NotFound, Allowed, Allowed]),
     post("/admin/reclamations/{other}/statut", &[("attendu", "recue"), ("statut", "en_cours")], [Login, NotFound, NotFound, Allowed, Allowed]),
@@ -107,6 +112,10 @@ const MATRIX: &[Row] = &[
     post("/admin/rapport/actions/supprimer", &[("campagne", "1"), ("id", "999999")], [Login, Forbidden, Forbidden, Allowed, Allowed]),
     post("/admin/campagnes/enregistrer", &[], [Login, Forbidden, Forbidden, Forbidden, Allowed]),
     post("/admin/questionnaires/1/modifier", &[], [Login, Forbidden, Forbidden, Forbidden, Allowed]),
+    post("/admin/comptes/creer", &[], [Login, Forbidden, Forbidden, Forbidden, Allowed]),
+    post("/admin/comptes/1/modifier", &[], [Login, Forbidden, Forbidden, Forbidden, Allowed]),
+    post("/admin/comptes/1/activation", &[], [Login, Forbidden, Forbidden, Forbidden, Allowed]),
+    post("/admin/comptes/1/mot-de-passe", &[], [Login, Forbidden, Forbidden, Forbidden, Allowed]),
 ];
 
 /// A server with one account per role and a received complaint at Palaiseau and at Évry.

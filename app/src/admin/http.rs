@@ -4,7 +4,7 @@
 
 use super::campaigns::{CampaignEcho, NAME_MAX_CHARS, TARGET_MAX, TOKEN_PURPOSE as CAMPAIGN_TOKEN};
 use super::questionnaires::{EditorEcho, TOKEN_PURPOSE as EDITOR_TOKEN};
-use crate::complaints::staff::access::staff_of;
+use crate::complaints::staff::access::{staff_of, Staff};
 use crate::dashboard::filters::parse_day;
 use crate::domain::questionnaire_edit::{apply, question_from_input, Edit, QuestionInput};
 use crate::domain::survey_form::{form_value, normalize_text, FieldError, FieldErrorKind};
@@ -24,15 +24,21 @@ fn error(name: &str, kind: FieldErrorKind) -> FieldError {
     FieldError { question_key: name.to_string(), kind }
 }
 
-/// The posted form of an admin, or the response to send instead.
-async fn admin_form(state: &AppState, session: &Session, req: Request) -> Result<(http::request::Parts, Vec<(String, String)>), Response> {
+/// The posted form of an admin, with the admin, or the response to send instead: 403 page for
+/// other roles, login page when logged out.
+pub(crate) async fn admin_staff_form(state: &AppState, session: &Session, req: Request) -> Result<(http::request::Parts, Vec<(String, String)>, Staff), Response> {
     let (parts, values) = read_form(req).await?;
     match staff_of(session, &state.store).await {
-        Ok(s) if s.user.role == Role::Admin => Ok((parts, values)),
+        Ok(s) if s.user.role == Role::Admin => Ok((parts, values, s)),
         Ok(_) => Err(render_page(state, parts, (), StatusCode::FORBIDDEN).await),
         Err(AppError::Unauthorized) => Err(Redirect::to("/admin/connexion").into_response()),
         Err(e) => Err(render_page(state, parts, (), e.status()).await),
     }
+}
+
+/// The posted form of an admin, or the response to send instead.
+async fn admin_form(state: &AppState, session: &Session, req: Request) -> Result<(http::request::Parts, Vec<(String, String)>), Response> {
+    admin_staff_form(state, session, req).await.map(|(parts, values, _)| (parts, values))
 }
 
 fn unavailable(e: StoreError) -> StatusCode {

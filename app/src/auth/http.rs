@@ -3,7 +3,7 @@
 use super::api::{LoginEcho, LoginFailure, LoginState};
 use super::client::normalise_email;
 use super::password;
-use super::session::{user_of, USER_ID_KEY};
+use super::session::user_of;
 use super::throttle::LoginAttempt;
 use crate::audit::record;
 use crate::domain::audit::AuditAction;
@@ -22,8 +22,9 @@ fn unavailable() -> Response {
     (StatusCode::SERVICE_UNAVAILABLE, td_string!(Locale::fr, common.unavailable_title)).into_response()
 }
 
-/// Logs a staff member in: on success a new session id is issued (no fixation) and the browser is
-/// sent to `/admin` (303); on failure the login page comes back (401 or 422) with the e-mail kept
+/// Logs a staff member in: on success a new session id is issued (no fixation), the session gets
+/// its absolute deadline (`SESSION_MAX_HOURS`) and the browser is sent to `/admin` (303), or to
+/// `/admin/mot-de-passe` when the password was set by an admin and must be changed; on failure the login page comes back (401 or 422) with the e-mail kept
 /// and one message that does not say which part was wrong.
 ///
 /// Failed logins are counted per account and per client address (see
@@ -93,13 +94,12 @@ pub async fn post_login(State(state): State<AppState>, session: Session, req: Re
                 tracing::error!(error = %e, "login: session error");
                 return unavailable();
             }
-            if let Err(e) = session.insert(USER_ID_KEY, user.id).await {
-                tracing::error!(error = %e, "login: session error");
+            if super::session::start(&session, user.id, now, state.security.session_max_age).await.is_err() {
                 return unavailable();
             }
             tracing::info!(user_id = user.id, "staff login");
             record(&state, AuditEntry::new(AuditAction::Login, now).by(&user).client(client)).await;
-            Redirect::to("/admin").into_response()
+            Redirect::to(if user.must_change_password { super::session::PASSWORD_PAGE } else { "/admin" }).into_response()
         }
         _ => {
             tracing::info!("failed staff login");

@@ -1,25 +1,31 @@
 //! Password hashing (argon2id via the `password-auth` crate) and the password policy.
 
-/// Minimum password length, in characters (ANSSI recommendation for accounts without MFA: 12+).
-pub const MIN_PASSWORD_CHARS: usize = 12;
+pub use crate::domain::account::{PasswordPolicyError, MIN_PASSWORD_CHARS};
 
-/// Why a new password is refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PasswordPolicyError {
-    /// Fewer than [`MIN_PASSWORD_CHARS`] characters.
-    #[error("le mot de passe doit contenir au moins {MIN_PASSWORD_CHARS} caractères")]
-    TooShort,
+/// The common-password list shipped with the application (see `app/data/README.md`): Django's
+/// 19,640 most common passwords plus a short French supplement, folded (lower case, no accents).
+fn common_passwords() -> &'static std::collections::HashSet<String> {
+    static LIST: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        let main = include_str!("../../data/common-passwords.txt");
+        let french = include_str!("../../data/common-passwords-fr.txt");
+        main.lines().chain(french.lines()).map(|l| crate::domain::search::fold(l.trim())).filter(|l| !l.is_empty()).collect()
+    })
 }
 
-/// Checks a new password against the policy.
+/// Whether `candidate` (already folded, see [`crate::domain::account::common_candidates`]) is in
+/// the common-password list.
+pub fn is_common(candidate: &str) -> bool {
+    common_passwords().contains(candidate)
+}
+
+/// Checks a new password for the account `email` / `display_name` against the whole policy
+/// ([`crate::domain::account::check_password`]: length, common passwords, personal data).
 ///
 /// # Errors
-/// [`PasswordPolicyError`] naming the broken rule.
-pub fn check_policy(password: &str) -> Result<(), PasswordPolicyError> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(PasswordPolicyError::TooShort);
-    }
-    Ok(())
+/// [`PasswordPolicyError`] naming the first broken rule.
+pub fn check_policy(password: &str, email: &str, display_name: &str) -> Result<(), PasswordPolicyError> {
+    crate::domain::account::check_password(password, email, display_name, is_common)
 }
 
 /// An argon2id PHC hash of `password` (CPU-heavy: call from a blocking task).
@@ -53,8 +59,14 @@ mod tests {
     }
 
     #[test]
-    fn policy_counts_characters() {
-        assert_eq!(check_policy("short"), Err(PasswordPolicyError::TooShort));
-        assert!(check_policy("éééééééééééé").is_ok());
+    fn policy_uses_the_shipped_lists() {
+        assert_eq!(check_policy("short", "", ""), Err(PasswordPolicyError::TooShort));
+        assert!(check_policy("éééééééééééé", "", "").is_ok());
+        assert!(common_passwords().len() > 19_000, "the main list is read");
+        for common in ["q1w2e3r4t5y6", "QWERTY123456", "1qaz2wsx3edc", "MotDePasse2026!", "Azertyuiop123", "Password123456", "prefecture91!!"] {
+            assert_eq!(check_policy(common, "", ""), Err(PasswordPolicyError::Common), "{common}");
+        }
+        assert!(check_policy("mot de passe très long", "qualite@essonne.gouv.fr", "Administrateur").is_ok());
+        assert_eq!(check_policy("bienvenue marie curie", "marie.curie@essonne.gouv.fr", ""), Err(PasswordPolicyError::ContainsEmail));
     }
 }

@@ -4,12 +4,14 @@
 //!
 //! All timestamps are UTC; campaign dates are Europe/Paris calendar days.
 
+pub mod accounts;
 pub mod audit;
 pub mod complaints;
 pub mod questionnaires;
 pub mod sqlite;
 pub mod reporting;
 
+pub use accounts::*;
 pub use audit::*;
 pub use complaints::*;
 pub use questionnaires::*;
@@ -259,6 +261,9 @@ pub struct User {
     pub role: Role,
     /// Disabled accounts cannot log in.
     pub active: bool,
+    /// Must choose a new password before anything else (set when an admin creates the account or
+    /// resets its password; see `auth::session::password_change_guard`).
+    pub must_change_password: bool,
 }
 
 /// What to create when an account is added.
@@ -276,7 +281,7 @@ pub struct NewUser {
 
 /// The storage interface. Every implementation passes the same conformance tests.
 #[async_trait]
-pub trait Store: ComplaintStore + ReportingStore + QuestionnaireStore + AuditStore + Send + Sync + 'static {
+pub trait Store: ComplaintStore + ReportingStore + QuestionnaireStore + AuditStore + AccountStore + Send + Sync + 'static {
     /// Runs this backend's migrations (idempotent).
     async fn migrate(&self) -> Result<(), StoreError>;
 

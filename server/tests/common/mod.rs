@@ -42,6 +42,8 @@ pub struct TestOptions {
     pub public_limits: Option<app::form_guard::PublicLimits>,
     /// `COOKIE_SECURE` (served over HTTPS).
     pub secure_cookies: bool,
+    /// Absolute session lifetime (none: the production default, 12 hours).
+    pub session_max_age: Option<chrono::TimeDelta>,
 }
 
 /// Starts the server on a random port with a fresh database.
@@ -73,6 +75,7 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
             submissions_per_hour: std::num::NonZeroU32::new(10_000).expect("non-zero"),
             tracking_per_hour: std::num::NonZeroU32::new(10_000).expect("non-zero"),
         }),
+        session_max_age: options.session_max_age.unwrap_or(chrono::TimeDelta::hours(i64::from(app::domain::account::DEFAULT_SESSION_MAX_HOURS))),
     };
     tokio::spawn(async move {
         if let Err(e) = server::serve(config, listener).await {

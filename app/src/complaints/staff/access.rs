@@ -27,11 +27,7 @@ impl Staff {
 
     /// What the staff menu shows.
     pub fn header(&self) -> super::api::StaffHeader {
-        super::api::StaffHeader {
-            user_name: self.user.display_name.clone(),
-            manages_templates: self.manages_templates(),
-            is_admin: self.user.role == Role::Admin,
-        }
+        header_of(&self.user)
     }
 
     /// [`AppError::Forbidden`] unless [`Staff::manages_templates`].
@@ -44,6 +40,15 @@ impl Staff {
         } else {
             Err(AppError::Forbidden)
         }
+    }
+}
+
+/// What the staff menu shows to `user`.
+pub fn header_of(user: &User) -> super::api::StaffHeader {
+    super::api::StaffHeader {
+        user_name: user.display_name.clone(),
+        manages_templates: matches!(user.role, Role::Admin | Role::Qualite),
+        is_admin: user.role == Role::Admin,
     }
 }
 
@@ -61,9 +66,10 @@ pub async fn scope_of(user: &User, store: &DynStore) -> Result<SiteScope, AppErr
 /// The staff member of `session` (plain HTTP handlers).
 ///
 /// # Errors
-/// [`AppError::Unauthorized`] when nobody is logged in; [`AppError::Unavailable`].
+/// [`AppError::Unauthorized`] when nobody is logged in; [`AppError::Forbidden`] while the
+/// password must be changed; [`AppError::Unavailable`].
 pub async fn staff_of(session: &Session, store: &DynStore) -> Result<Staff, AppError> {
-    let user = user_of(session, store).await?.ok_or(AppError::Unauthorized)?;
+    let user = crate::auth::session::cleared(user_of(session, store).await?.ok_or(AppError::Unauthorized)?)?;
     let scope = scope_of(&user, store).await?;
     Ok(Staff { user, scope })
 }

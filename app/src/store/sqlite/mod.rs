@@ -1,6 +1,7 @@
 //! The embedded SQLite implementation of [`Store`] (the default: a file under `data/`).
 //! WAL journal, foreign keys on, a busy timeout so concurrent writers wait instead of failing.
 
+mod accounts;
 mod audit;
 mod complaints;
 mod questionnaires;
@@ -74,7 +75,7 @@ pub(crate) fn site_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Site, sqlx:
     Ok(Site { id: row.try_get("id")?, slug: row.try_get("slug")?, name: row.try_get("name")?, kind: row.try_get("kind")? })
 }
 
-fn user_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<User, StoreError> {
+pub(crate) fn user_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<User, StoreError> {
     let role: String = row.try_get("role")?;
     Ok(User {
         id: row.try_get("id")?,
@@ -83,10 +84,11 @@ fn user_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<User, StoreError> {
         password_hash: row.try_get("password_hash")?,
         role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("unknown role {role:?}")))?,
         active: row.try_get("active")?,
+        must_change_password: row.try_get("must_change_password")?,
     })
 }
 
-const USER_COLUMNS: &str = "id, email, display_name, password_hash, role, active";
+pub(crate) const USER_COLUMNS: &str = "id, email, display_name, password_hash, role, active, must_change_password";
 
 #[async_trait]
 impl Store for SqliteStore {
