@@ -6,12 +6,14 @@
 
 pub mod audit;
 pub mod complaints;
+pub mod personal_data;
 pub mod questionnaires;
 pub mod sqlite;
 pub mod reporting;
 
 pub use audit::*;
 pub use complaints::*;
+pub use personal_data::*;
 pub use questionnaires::*;
 pub use reporting::*;
 
@@ -276,7 +278,7 @@ pub struct NewUser {
 
 /// The storage interface. Every implementation passes the same conformance tests.
 #[async_trait]
-pub trait Store: ComplaintStore + ReportingStore + QuestionnaireStore + AuditStore + Send + Sync + 'static {
+pub trait Store: ComplaintStore + ReportingStore + QuestionnaireStore + AuditStore + PersonalDataStore + Send + Sync + 'static {
     /// Runs this backend's migrations (idempotent).
     async fn migrate(&self) -> Result<(), StoreError>;
 

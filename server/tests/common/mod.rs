@@ -37,6 +37,8 @@ pub struct TestOptions {
     /// Another server's database URL, to run a second server on the same database (none: a
     /// fresh temporary database).
     pub database_url: Option<String>,
+    /// `RETENTION_MONTHS` (none: 12).
+    pub retention_months: Option<u32>,
 }
 
 /// Starts the server on a random port with a fresh database.
@@ -64,6 +66,7 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
         outbox_poll: Duration::from_millis(200),
         trust_proxy: options.trust_proxy,
         login_throttle: options.login_throttle.clone().unwrap_or_default(),
+        retention_months: options.retention_months.unwrap_or(12),
     };
     tokio::spawn(async move {
         if let Err(e) = server::serve(config, listener).await {

@@ -3,6 +3,7 @@
 
 mod audit;
 mod complaints;
+mod personal_data;
 mod questionnaires;
 mod reporting;
 
