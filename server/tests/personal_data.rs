@@ -20,24 +20,29 @@ async fn by_reference(store: &DynStore, reference: &str) -> Complaint {
     store.complaint_by_reference(reference).await.expect("store").expect("complaint")
 }
 
-/// Closes complaint `reference` ("sans suite", with a reason naming the person) at `at`.
-async fn close_at(store: &DynStore, reference: &str, at: DateTime<Utc>, reason: &str) {
-    let c = by_reference(store, reference).await;
-    let change = ComplaintChange {
+/// A change of `c` at `at` from its status to "sans suite" (the system's, no e-mail).
+fn change_for(c: &Complaint, at: DateTime<Utc>) -> ComplaintChange {
+    ComplaintChange {
         complaint_id: c.id,
         expected_status: c.status,
         new_status: ComplaintStatus::SansSuite,
         user_id: None,
         at,
         action: "statut".into(),
-        detail: Some(reason.into()),
+        detail: None,
         acknowledged_on: None,
         replied_on: None,
         reply_subject: None,
         reply_text: None,
-        dismissal_reason: Some(reason.into()),
+        dismissal_reason: None,
         email: None,
-    };
+    }
+}
+
+/// Closes complaint `reference` ("sans suite", with a reason naming the person) at `at`.
+async fn close_at(store: &DynStore, reference: &str, at: DateTime<Utc>, reason: &str) {
+    let c = by_reference(store, reference).await;
+    let change = ComplaintChange { detail: Some(reason.into()), dismissal_reason: Some(reason.into()), ..change_for(&c, at) };
     assert!(store.change_complaint(&change, &SiteScope::All).await.unwrap());
 }
 
@@ -140,9 +145,17 @@ async fn retention_erases_only_complaints_closed_longer_ago_than_the_period() {
 
     login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     assert_gone(&app, &store, &old, &["Lefèvre-Ancienne", "zoe.ancienne@example.org"]).await;
-    // Reopened and closed again later: the period runs from the new closing.
+    // Reopened, the period stops; closed again, it runs from the new closing.
     let c = by_reference(&store, &recent).await;
-    assert!(c.closed_at.is_some());
+    let reopen = ComplaintChange { expected_status: ComplaintStatus::SansSuite, new_status: ComplaintStatus::EnCours, dismissal_reason: None, detail: None, ..change_for(&c, now) };
+    assert!(store.change_complaint(&reopen, &SiteScope::All).await.unwrap());
+    assert_eq!(by_reference(&store, &recent).await.closed_at, None);
+    close_at(&store, &recent, now, "Doublon").await;
+    let closed_again = by_reference(&store, &recent).await.closed_at.expect("closed");
+    assert!((closed_again - now).num_seconds().abs() < 1);
+    let in_13_months = now.checked_add_months(Months::new(13)).unwrap();
+    assert_eq!(run_retention(&store, 12, in_13_months).await.unwrap(), vec![recent.clone()]);
+    assert!(by_reference(&store, &open).await.erased_at.is_none(), "an open complaint is never due");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
