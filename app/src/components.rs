@@ -88,6 +88,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <p class="fr-footer__content-desc">{t!(i18n, common.footer_text)}</p>
                     </div>
                 </div>
+                <crate::privacy::page::FooterLinks />
             </div>
         </footer>
     }

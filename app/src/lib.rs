@@ -21,6 +21,7 @@ pub mod error;
 pub mod form;
 pub mod form_guard;
 pub mod import;
+pub mod privacy;
 pub mod survey;
 
 #[cfg(feature = "ssr")]
@@ -66,7 +67,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <I18nContextProvider>
+        // No language cookie: visitors get no cookie at all (see the privacy notice).
+        <I18nContextProvider enable_cookie=false>
             <Stylesheet id="leptos" href="/pkg/avis.css" />
             <Router>
                 <components::Layout>
@@ -109,6 +111,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/courriers-types/enregistrer") view=complaints::staff::templates::TemplateFormPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/courriers-types/:id") view=complaints::staff::templates::TemplateFormPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/envois") view=complaints::staff::templates::OutboxPage ssr=SsrMode::Async />
+                        <Route path=path!("/donnees-personnelles") view=privacy::page::PrivacyNoticePage ssr=SsrMode::Async />
+                        <Route path=path!("/mentions-legales") view=privacy::page::LegalNoticePage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/donnees-personnelles") view=privacy::page::PersonSearchPage ssr=SsrMode::Async />
+                        // Where the erasure form posts; a form without the confirmation is shown there again.
+                        <Route path=path!("/admin/donnees-personnelles/effacement") view=privacy::page::ErasurePage ssr=SsrMode::Async />
                     </Routes>
                 </components::Layout>
             </Router>

@@ -56,6 +56,9 @@ pub struct ComplaintSettings {
     pub calendar: WorkingCalendar,
     /// Whether an SMTP server is configured (otherwise e-mail waits in the outbox).
     pub smtp_configured: bool,
+    /// `RETENTION_MONTHS`: months the personal data of a closed complaint is kept after its
+    /// closing (default 12; GDPR art. 5(1)(e)), shown on the privacy notice.
+    pub retention_months: u32,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

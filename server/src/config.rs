@@ -3,6 +3,7 @@
 
 use app::domain::calendar::WorkingCalendar;
 use app::domain::deadline::DEFAULT_REPLY_WORKING_DAYS;
+use app::domain::personal_data::{DEFAULT_RETENTION_MONTHS, MAX_RETENTION_MONTHS};
 use app::domain::throttle::ThrottlePolicy;
 use app::form_guard::PublicLimits;
 use leptos::config::LeptosOptions;
@@ -74,6 +75,11 @@ pub struct Config {
     /// [`app::domain::account::DEFAULT_SESSION_MAX_HOURS`]). A [`chrono::TimeDelta`] so that tests
     /// can use seconds.
     pub session_max_age: chrono::TimeDelta,
+    /// `RETENTION_MONTHS`: the personal data of a complaint (contact details, message, reply,
+    /// e-mails) is erased this many months after it was closed (default 12, at most 240; 0
+    /// erases at the next run after closing). GDPR art. 5(1)(e), see
+    /// `app::domain::personal_data`.
+    pub retention_months: u32,
 }
 
 /// Default sender of outgoing e-mail.
@@ -145,6 +151,18 @@ fn session_max_age(value: Option<String>) -> Result<chrono::TimeDelta, ConfigErr
     Ok(chrono::TimeDelta::hours(hours as i64))
 }
 
+/// `RETENTION_MONTHS`: whole months, 0 to [`MAX_RETENTION_MONTHS`] (default
+/// [`DEFAULT_RETENTION_MONTHS`]).
+fn retention_months(value: Option<String>) -> Result<u32, ConfigError> {
+    match value {
+        None => Ok(DEFAULT_RETENTION_MONTHS),
+        Some(v) => v.trim().parse::<u32>().ok().filter(|m| *m <= MAX_RETENTION_MONTHS).ok_or(ConfigError::Invalid {
+            name: "RETENTION_MONTHS",
+            message: format!("expected a whole number of months from 0 to {MAX_RETENTION_MONTHS}, got {v:?}"),
+        }),
+    }
+}
+
 impl Config {
     /// Reads the configuration from the environment.
     ///
@@ -165,6 +183,7 @@ impl Config {
         let reply_days = u32::try_from(reply_days).ok().filter(|d| *d <= 365).ok_or(ConfigError::Invalid { name: "REPLY_DEADLINE_DAYS", message: "at most 365".into() })?;
         let calendar = WorkingCalendar::parse(&var("HOLIDAYS").unwrap_or_default()).map_err(|e| ConfigError::Invalid { name: "HOLIDAYS", message: e.to_string() })?;
         let outbox_poll = std::time::Duration::from_secs(positive("OUTBOX_POLL_SECONDS", var("OUTBOX_POLL_SECONDS"), 10)?);
+        let retention_months = retention_months(var("RETENTION_MONTHS"))?;
         let login_throttle = throttle_policy(var("LOGIN_DELAY_SECONDS"), var("LOGIN_MAX_DELAY_SECONDS"))?;
         let session_max_age = session_max_age(var("SESSION_MAX_HOURS"))?;
         Ok(Self {
@@ -182,6 +201,7 @@ impl Config {
             login_throttle,
             public_limits: public_limits(var("PUBLIC_FORM_LIMIT_PER_HOUR"), var("TRACKING_LIMIT_PER_HOUR"))?,
             session_max_age,
+            retention_months,
         })
     }
 }
@@ -195,6 +215,16 @@ mod tests {
         assert!(parse_bool("X", "TRUE").unwrap());
         assert!(!parse_bool("X", " 0 ").unwrap());
         assert!(parse_bool("X", "maybe").is_err());
+    }
+
+    #[test]
+    fn retention_defaults_to_twelve_months_and_is_checked() {
+        assert_eq!(retention_months(None).unwrap(), 12);
+        assert_eq!(retention_months(Some(" 6 ".into())).unwrap(), 6);
+        assert_eq!(retention_months(Some("0".into())).unwrap(), 0);
+        assert!(retention_months(Some("241".into())).is_err());
+        assert!(retention_months(Some("-1".into())).is_err());
+        assert!(retention_months(Some("un an".into())).is_err());
     }
 
     #[test]

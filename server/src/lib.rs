@@ -82,7 +82,7 @@ pub async fn prepare(config: &Config) -> Result<(AppState, SqliteSessionStore), 
         seed::ensure_admin(&db.store, email, password).await?;
     }
     let key = db.store.secret("form_tokens").await?;
-    let complaints = ComplaintSettings { reply_days: config.reply_days, calendar: config.calendar.clone(), smtp_configured: config.smtp_url.is_some() };
+    let complaints = ComplaintSettings { reply_days: config.reply_days, calendar: config.calendar.clone(), smtp_configured: config.smtp_url.is_some(), retention_months: config.retention_months };
     let client_key = db.store.secret(app::auth::client::SECRET_NAME).await?;
     let security = SecuritySettings {
         keys: ClientKeys::new(&client_key),
@@ -147,6 +147,8 @@ pub fn router(state: AppState, sessions: SqliteSessionStore, secure_cookies: boo
         .route("/admin/comptes/{id}/activation", post(app::accounts::http::post_activation))
         .route("/admin/comptes/{id}/mot-de-passe", post(app::accounts::http::post_reset))
         .route("/admin/mot-de-passe", post(app::accounts::http::post_own_password))
+        .route("/admin/donnees-personnelles/export", get(app::privacy::http::get_person_export))
+        .route("/admin/donnees-personnelles/effacement", post(app::privacy::http::post_erasure))
         .route("/admin/connexion", post(app::auth::http::post_login))
         .route("/admin/deconnexion", post(app::auth::http::post_logout))
         .route("/srv/{*fn_name}", post(server_fns))
@@ -206,11 +208,14 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> Result<
             None
         }
     };
+    // Retention of personal data: at start, then hourly; idempotent, so every server may run it.
+    let retention = tokio::spawn(app::privacy::retention::run_retention_job(state.store.clone(), config.retention_months, app::privacy::retention::RETENTION_INTERVAL));
     let app = router(state, sessions, config.secure_cookies);
     tracing::info!("listening on http://{}", listener.local_addr()?);
     // The peer address is recorded on each request (login throttling, audit log).
     let result = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await;
     deletion.abort();
+    retention.abort();
     if let Some(sender) = sender {
         sender.abort();
     }

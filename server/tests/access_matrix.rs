@@ -91,6 +91,9 @@ const MATRIX: &[Row] = &[
     get("/admin/envois", [Login, Forbidden, Forbidden, Allowed, Allowed]),
     get("/admin/import", [Login, Forbidden, Forbidden, Allowed, Allowed]),
     get("/admin/rapport", [Login, Forbidden, Forbidden, Allowed, Allowed]),
+    get("/admin/donnees-personnelles?q=personne%40example.fr", [Login, Forbidden, Forbidden, Allowed, Allowed]),
+    get("/admin/donnees-personnelles/effacement?q=personne%40example.fr", [Login, Forbidden, Forbidden, Allowed, Allowed]),
+    get("/admin/donnees-personnelles/export?q=personne%40example.fr", [Login, Forbidden, Forbidden, Allowed, Allowed]),
     // Admins only.
     get("/admin/campagnes", [Login, Forbidden, Forbidden, Forbidden, Allowed]),
     get("/admin/journal", [Login, Forbidden, Forbidden, Forbidden, Allowed]),
@@ -108,6 +111,8 @@ const MATRIX: &[Row] = &[
     post("/admin/reclamations/{other}/reponse", &[("attendu", "recue")], [Login, NotFound, NotFound, Allowed, Allowed]),
     post("/admin/reclamations/saisie", &[], [Login, Allowed, Allowed, Allowed, Allowed]),
     post("/admin/courriers-types/enregistrer", &[], [Login, Forbidden, Forbidden, Allowed, Allowed]),
+    // Without the confirmation box ticked: nothing is erased, the page comes back (422).
+    post("/admin/donnees-personnelles/effacement", &[("q", "personne@example.fr")], [Login, Forbidden, Forbidden, Allowed, Allowed]),
     post("/admin/rapport/actions", &[("campagne", "1")], [Login, Forbidden, Forbidden, Allowed, Allowed]),
     post("/admin/rapport/actions/supprimer", &[("campagne", "1"), ("id", "999999")], [Login, Forbidden, Forbidden, Allowed, Allowed]),
     post("/admin/campagnes/enregistrer", &[], [Login, Forbidden, Forbidden, Forbidden, Allowed]),

@@ -169,6 +169,7 @@ fn complaints_table(state: &AppState, r: &Resolved, query: &HashMap<String, Stri
     let header = [
         "Référence", "Type", "Site", "Démarche", "Canal", "Reçue le", "Statut", "Accusé de réception le", "Accusé dû le", "Répondue le", "Réponse due le",
         "Délai de réponse (jours ouvrés)", "Mode de réponse", "Nom", "Courriel", "Adresse postale", "Code postal", "Langue", "Message", "Réponse", "Motif de classement",
+        "Close le", "Données effacées le",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -211,6 +212,8 @@ fn complaints_table(state: &AppState, r: &Resolved, query: &HashMap<String, Stri
                     text(c.message),
                     text(c.reply_text.unwrap_or_default()),
                     text(c.dismissal_reason.unwrap_or_default()),
+                    opt_date(c.closed_at.map(paris_day)),
+                    opt_date(c.erased_at.map(paris_day)),
                 ]
             })
         })

@@ -159,8 +159,8 @@ impl JournalQuery {
     }
 }
 
-/// Percent-encodes everything but unreserved characters (RFC 3986).
-fn encode(s: &str) -> String {
+/// Percent-encodes everything but unreserved characters (RFC 3986), for a query-string value.
+pub fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),

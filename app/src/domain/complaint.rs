@@ -159,6 +159,13 @@ impl ComplaintStatus {
         matches!(self, ComplaintStatus::Recue | ComplaintStatus::AccuseEnvoye | ComplaintStatus::EnCours)
     }
 
+    /// Closed: "close" (after the reply, or without one when none was wanted) or "sans suite".
+    /// The retention period of its personal data runs from the day it was closed
+    /// ([`crate::domain::personal_data`]).
+    pub fn is_closed(self) -> bool {
+        matches!(self, ComplaintStatus::Close | ComplaintStatus::SansSuite)
+    }
+
     /// Still waiting for a reply (counts for the "overdue" filter).
     pub fn is_open(self) -> bool {
         self.can_reply()

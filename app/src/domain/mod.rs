@@ -8,6 +8,7 @@ pub mod complaint;
 pub mod deadline;
 pub mod indicators;
 pub mod paper_import;
+pub mod personal_data;
 pub mod questionnaire;
 pub mod questionnaire_edit;
 pub mod reference;

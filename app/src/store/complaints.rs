@@ -124,17 +124,17 @@ pub struct Complaint {
     pub procedure: Procedure,
     /// Channel.
     pub channel: ComplaintChannel,
-    /// Message as typed.
+    /// Message as typed (empty once erased, see `erased_at`).
     pub message: String,
     /// Reply mode.
     pub reply_mode: ReplyMode,
-    /// Name, if given.
+    /// Name, if given (`None` once erased).
     pub requester_name: Option<String>,
-    /// E-mail, if given.
+    /// E-mail, if given (`None` once erased).
     pub email: Option<String>,
-    /// Postal address, if given.
+    /// Postal address, if given (`None` once erased).
     pub postal_address: Option<String>,
-    /// Postal code, if given.
+    /// Postal code, if given (`None` once erased).
     pub postal_code: Option<String>,
     /// Language of the filing.
     pub language: String,
@@ -158,6 +158,12 @@ pub struct Complaint {
     pub created_at: DateTime<Utc>,
     /// Last change (UTC).
     pub updated_at: DateTime<Utc>,
+    /// When it was last closed ("close" or "sans suite"; `None` while open). The retention
+    /// period of its personal data runs from this instant.
+    pub closed_at: Option<DateTime<Utc>>,
+    /// When its personal data (contact details, message, reply, history comments, e-mails) was
+    /// erased (retention or a person's request); `None` while kept.
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 /// One entry of a complaint's history.
@@ -300,6 +306,8 @@ pub struct OutboxEmail {
     pub sent_at: Option<DateTime<Utc>>,
     /// The complaint it is about.
     pub complaint_id: Option<i64>,
+    /// When its recipient, subject and body were erased (they are then empty).
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 /// Storage of the complaint box.

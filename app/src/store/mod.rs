@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod complaints;
+pub mod personal_data;
 pub mod questionnaires;
 pub mod sqlite;
 pub mod reporting;
@@ -14,6 +15,7 @@ pub mod reporting;
 pub use accounts::*;
 pub use audit::*;
 pub use complaints::*;
+pub use personal_data::*;
 pub use questionnaires::*;
 pub use reporting::*;
 
@@ -281,7 +283,7 @@ pub struct NewUser {
 
 /// The storage interface. Every implementation passes the same conformance tests.
 #[async_trait]
-pub trait Store: ComplaintStore + ReportingStore + QuestionnaireStore + AuditStore + AccountStore + Send + Sync + 'static {
+pub trait Store: ComplaintStore + ReportingStore + QuestionnaireStore + AuditStore + AccountStore + PersonalDataStore + Send + Sync + 'static {
     /// Runs this backend's migrations (idempotent).
     async fn migrate(&self) -> Result<(), StoreError>;
 

@@ -44,6 +44,8 @@ pub struct TestOptions {
     pub secure_cookies: bool,
     /// Absolute session lifetime (none: the production default, 12 hours).
     pub session_max_age: Option<chrono::TimeDelta>,
+    /// `RETENTION_MONTHS` (none: 12).
+    pub retention_months: Option<u32>,
 }
 
 /// Starts the server on a random port with a fresh database.
@@ -76,6 +78,7 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
             tracking_per_hour: std::num::NonZeroU32::new(10_000).expect("non-zero"),
         }),
         session_max_age: options.session_max_age.unwrap_or(chrono::TimeDelta::hours(i64::from(app::domain::account::DEFAULT_SESSION_MAX_HOURS))),
+        retention_months: options.retention_months.unwrap_or(12),
     };
     tokio::spawn(async move {
         if let Err(e) = server::serve(config, listener).await {

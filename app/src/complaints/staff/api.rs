@@ -111,6 +111,8 @@ pub struct EmailView {
     pub sent_at: Option<String>,
     /// The complaint it is about.
     pub complaint_id: Option<i64>,
+    /// Its recipient, subject and body were erased (personal data).
+    pub erased: bool,
 }
 
 /// The reply being written: from a template, or what the agent posted before.
@@ -169,6 +171,9 @@ pub struct ComplaintDetailView {
     pub reply_text: Option<String>,
     /// Reason of a "sans suite".
     pub dismissal_reason: Option<String>,
+    /// Day its personal data was erased, `dd/mm/yyyy` (Europe/Paris); the message and contact
+    /// details are then empty and the page says so.
+    pub erased_on: Option<String>,
     /// History, oldest first.
     pub events: Vec<EventView>,
     /// E-mails about it.

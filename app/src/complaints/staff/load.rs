@@ -125,6 +125,7 @@ fn email_view(e: OutboxEmail) -> EmailView {
         last_error: e.last_error,
         sent_at: e.sent_at.map(paris_time),
         complaint_id: e.complaint_id,
+        erased: e.erased_at.is_some(),
     }
 }
 
@@ -188,6 +189,7 @@ pub async fn complaint_detail(id: i64, template: Option<i64>) -> Result<Complain
         reply_subject: c.reply_subject.clone(),
         reply_text: c.reply_text.clone(),
         dismissal_reason: c.dismissal_reason.clone(),
+        erased_on: c.erased_at.map(|t| french_date(paris_day(t))),
         events,
         emails,
         targets: c.status.manual_targets(c.reply_mode != ReplyMode::Aucune),

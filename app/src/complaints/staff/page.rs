@@ -28,6 +28,7 @@ pub fn StaffNav(header: StaffHeader) -> impl IntoView {
                     {header.manages_templates.then(|| view! { <li><a class="fr-link" href="/admin/envois">{t!(i18n, staff.nav_outbox)}</a></li> })}
                     {header.manages_templates.then(|| view! { <li><a class="fr-link" href="/admin/import">{t!(i18n, staff.nav_import)}</a></li> })}
                     {header.manages_templates.then(|| view! { <li><a class="fr-link" href="/admin/rapport">{t!(i18n, staff.nav_report)}</a></li> })}
+                    {header.manages_templates.then(|| view! { <li><a class="fr-link" href="/admin/donnees-personnelles">{t!(i18n, privacy.staff_nav)}</a></li> })}
                     {header.is_admin.then(|| view! { <li><a class="fr-link" href="/admin/campagnes">{t!(i18n, staff.nav_campaigns)}</a></li> })}
                     {header.is_admin.then(|| view! { <li><a class="fr-link" href="/admin/journal">{t!(i18n, staff.nav_journal)}</a></li> })}
                     {header.is_admin.then(|| view! { <li><a class="fr-link" href="/admin/comptes">{t!(i18n, accounts.nav_accounts)}</a></li> })}
@@ -262,17 +263,30 @@ fn ComplaintDetail(d: ComplaintDetailView) -> impl IntoView {
                     })}
                 </dl>
                 <h3 class="fr-h6">{t!(i18n, staff.message)}</h3>
-                <div class="message-text" dir="auto">{d.message.clone()}</div>
+                {match d.erased_on.clone() {
+                    Some(date) => view! { <p class="erased-data"><em>{t!(i18n, privacy.erased_on, date = move || date.clone())}</em></p> }.into_any(),
+                    None => view! { <div class="message-text" dir="auto">{d.message.clone()}</div> }.into_any(),
+                }}
             </section>
             <section aria-labelledby="contact">
                 <h2 id="contact" class="fr-h5">{t!(i18n, staff.section_contact)}</h2>
-                <dl class="summary-list">
-                    {item(t_string!(i18n, staff.requester_name).to_string(), or_none(d.requester_name.clone()))}
-                    {item(t_string!(i18n, staff.reply_mode).to_string(), labels::reply_mode(i18n, d.reply_mode))}
-                    {item(t_string!(i18n, complaint.email_label).to_string(), or_none(d.email.clone()))}
-                    {item(t_string!(i18n, complaint.address_label).to_string(), view! { <span class="address">{or_none(d.postal_address.clone())}</span> })}
-                    {item(t_string!(i18n, complaint.postal_code_label).to_string(), or_none(d.postal_code.clone()))}
-                </dl>
+                {match d.erased_on.clone() {
+                    Some(date) => view! {
+                        <dl class="summary-list">
+                            {item(t_string!(i18n, staff.reply_mode).to_string(), labels::reply_mode(i18n, d.reply_mode))}
+                        </dl>
+                        <p class="erased-data"><em>{t!(i18n, privacy.erased_on, date = move || date.clone())}</em></p>
+                    }.into_any(),
+                    None => view! {
+                        <dl class="summary-list">
+                            {item(t_string!(i18n, staff.requester_name).to_string(), or_none(d.requester_name.clone()))}
+                            {item(t_string!(i18n, staff.reply_mode).to_string(), labels::reply_mode(i18n, d.reply_mode))}
+                            {item(t_string!(i18n, complaint.email_label).to_string(), or_none(d.email.clone()))}
+                            {item(t_string!(i18n, complaint.address_label).to_string(), view! { <span class="address">{or_none(d.postal_address.clone())}</span> })}
+                            {item(t_string!(i18n, complaint.postal_code_label).to_string(), or_none(d.postal_code.clone()))}
+                        </dl>
+                    }.into_any(),
+                }}
             </section>
         </div>
         {d.dismissal_reason.clone().map(|r| view! {
@@ -457,11 +471,12 @@ pub fn EmailTable(emails: Vec<EmailView>) -> impl IntoView {
                                 {e.last_error.clone().map(|err| view! { <br /><span class="fr-text--xs email-error">{err}</span> })}
                             }.into_any()
                         };
+                        let erased = e.erased.then(|| t_string!(i18n, privacy.erased_short).to_string());
                         view! {
                             <tr>
                                 <td>{e.created_at.clone()}</td>
-                                <td>{e.to.clone()}</td>
-                                <td>{e.subject.clone()}</td>
+                                <td>{erased.clone().unwrap_or_else(|| e.to.clone())}</td>
+                                <td>{erased.unwrap_or_else(|| e.subject.clone())}</td>
                                 <td>{state}</td>
                             </tr>
                         }

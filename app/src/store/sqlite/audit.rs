@@ -27,7 +27,7 @@ fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, filter: &AuditFilter) {
     }
 }
 
-fn record_from_row(row: &SqliteRow) -> Result<AuditRecord, StoreError> {
+pub(super) fn record_from_row(row: &SqliteRow) -> Result<AuditRecord, StoreError> {
     let action: String = row.try_get("action")?;
     Ok(AuditRecord {
         id: row.try_get("id")?,

@@ -10,9 +10,9 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite};
 
-pub(super) const COMPLAINT_COLUMNS: &str = "c.id, c.reference, c.kind, c.procedure, c.channel, c.message, c.reply_mode, c.requester_name, c.email,
+pub(super) const COMPLAINT_COLUMNS: &str = "c.id, c.reference, c.kind, c.procedure, c.channel, COALESCE(c.message, '') AS message, c.reply_mode, c.requester_name, c.email,
     c.postal_address, c.postal_code, c.language, c.received_on, c.reply_days, c.status, c.acknowledged_on, c.replied_on,
-    c.reply_subject, c.reply_text, c.dismissal_reason, c.created_at, c.updated_at, s.id AS site_id, s.slug, s.name, s.kind AS site_kind, s.address";
+    c.reply_subject, c.reply_text, c.dismissal_reason, c.created_at, c.updated_at, c.closed_at, c.erased_at, s.id AS site_id, s.slug, s.name, s.kind AS site_kind, s.address";
 
 fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Corrupt(format!("unknown {what} {value:?}"))
@@ -51,6 +51,8 @@ pub(super) fn complaint_from_row(row: &SqliteRow) -> Result<Complaint, StoreErro
         dismissal_reason: row.try_get("dismissal_reason")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
+        closed_at: row.try_get("closed_at")?,
+        erased_at: row.try_get("erased_at")?,
     })
 }
 
@@ -69,9 +71,9 @@ fn template_from_row(row: &SqliteRow) -> Result<ReplyTemplate, StoreError> {
     })
 }
 
-const OUTBOX_COLUMNS: &str = "id, to_address, subject, body, complaint_id, state, attempts, next_attempt_at, last_error, created_at, sent_at";
+pub(super) const OUTBOX_COLUMNS: &str = "id, to_address, subject, body, complaint_id, state, attempts, next_attempt_at, last_error, created_at, sent_at, erased_at";
 
-fn email_from_row(row: &SqliteRow) -> Result<OutboxEmail, StoreError> {
+pub(super) fn email_from_row(row: &SqliteRow) -> Result<OutboxEmail, StoreError> {
     let state: String = row.try_get("state")?;
     let attempts: i64 = row.try_get("attempts")?;
     Ok(OutboxEmail {
@@ -91,6 +93,7 @@ fn email_from_row(row: &SqliteRow) -> Result<OutboxEmail, StoreError> {
         created_at: row.try_get("created_at")?,
         sent_at: row.try_get("sent_at")?,
         complaint_id: row.try_get("complaint_id")?,
+        erased_at: row.try_get("erased_at")?,
     })
 }
 
@@ -275,6 +278,12 @@ impl ComplaintStore for SqliteStore {
         }
         if let Some(reason) = &ch.dismissal_reason {
             q.push(", dismissal_reason = ").push_bind(reason);
+        }
+        // The retention period runs from the last closing; reopening stops it.
+        if !ch.new_status.is_closed() {
+            q.push(", closed_at = NULL");
+        } else if !ch.expected_status.is_closed() {
+            q.push(", closed_at = ").push_bind(ch.at);
         }
         q.push(" WHERE id = ").push_bind(ch.complaint_id);
         q.push(" AND status = ").push_bind(ch.expected_status.as_str());

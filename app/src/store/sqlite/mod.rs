@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod complaints;
+mod personal_data;
 mod questionnaires;
 mod reporting;
 
