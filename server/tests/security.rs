@@ -7,22 +7,6 @@ use app::form_guard::PublicLimits;
 use common::*;
 use std::num::NonZeroU32;
 
-/// A complete, valid set of survey answers.
-fn survey<'a>(token: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("token", token),
-        ("lang", "fr"),
-        ("q_satisfaction_globale", "plutot_satisfait"),
-        ("q_amabilite", "tout_a_fait"),
-        ("q_simplicite_langage", "plutot_oui"),
-        ("q_conseil", "sans_avis"),
-        ("q_temps_attente", "15_30_min"),
-        ("q_rendez_vous", "oui"),
-        ("q_demarche", "titre_sejour"),
-        ("q_remarque", "Accueil très aimable 👍 شكرا"),
-    ]
-}
-
 /// The nonce of a `Content-Security-Policy` header value.
 fn nonce_of(csp: &str) -> String {
     let start = csp.find("'nonce-").expect("a nonce in the policy") + "'nonce-".len();
@@ -70,7 +54,7 @@ async fn every_page_has_a_strict_policy_and_nonced_scripts() {
 
     // A page rendered in answer to a plain POST (422) gets the same treatment.
     let token = app.survey_token("evry").await;
-    let fields: Vec<_> = survey(&token).into_iter().filter(|(k, _)| *k != "q_satisfaction_globale").collect();
+    let fields: Vec<_> = survey_answers(&token).into_iter().filter(|(k, _)| *k != "q_satisfaction_globale").collect();
     let r = app.post_form("/enquete/evry/reponses", &fields).await;
     assert_eq!(r.status(), 422);
     let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
@@ -103,17 +87,17 @@ async fn a_filled_honeypot_stores_nothing_and_keeps_the_answers() {
     assert_eq!(select(&page, ".hp-field[aria-hidden=true] input[name=site_web][tabindex='-1'][autocomplete=off]").len(), 1);
 
     let token = app.survey_token("evry").await;
-    let filled = with(survey(&token), "site_web", "http://promo.example");
+    let filled = with(survey_answers(&token), "site_web", "http://promo.example");
     let r = app.post_form("/enquete/evry/reponses", &filled).await;
     assert_eq!(r.status(), 422);
     let body = r.text().await.unwrap();
     assert!(body.contains("un champ invisible"), "{body}");
-    assert_eq!(select(&body, "input#q_satisfaction_globale-plutot_satisfait[checked]").len(), 1, "answers kept");
+    assert_eq!(select(&body, "input#q_satisfaction_globale-tres_satisfait[checked]").len(), 1, "answers kept");
     assert!(text_of(&body, "textarea[name=q_remarque]").unwrap().contains("شكرا"));
     assert!(!body.contains("promo.example"), "the honeypot value is not sent back");
     assert_eq!(app.respondents("evry").await, 0);
     // The token was not used: the same form sent again without the honeypot is recorded.
-    let r = app.post_form("/enquete/evry/reponses", &survey(&token)).await;
+    let r = app.post_form("/enquete/evry/reponses", &survey_answers(&token)).await;
     assert_eq!(r.status(), 303);
     assert_eq!(app.respondents("evry").await, 1);
 
@@ -140,10 +124,10 @@ async fn over_the_hourly_limit_the_visitor_is_told_politely_and_keeps_everything
     let app = spawn_app_with(TestOptions { public_limits: Some(limits), ..Default::default() }).await;
     for _ in 0..2 {
         let token = app.survey_token("palaiseau").await;
-        assert_eq!(app.post_form("/enquete/palaiseau/reponses", &survey(&token)).await.status(), 303);
+        assert_eq!(app.post_form("/enquete/palaiseau/reponses", &survey_answers(&token)).await.status(), 303);
     }
     let token = app.survey_token("palaiseau").await;
-    let r = app.post_form("/enquete/palaiseau/reponses", &survey(&token)).await;
+    let r = app.post_form("/enquete/palaiseau/reponses", &survey_answers(&token)).await;
     assert_eq!(r.status(), 429);
     let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((60..=1800).contains(&wait), "{wait}");

@@ -3,22 +3,6 @@
 mod common;
 use common::*;
 
-/// A complete, valid set of answers.
-fn answers<'a>(token: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("token", token),
-        ("lang", "fr"),
-        ("q_satisfaction_globale", "tres_satisfait"),
-        ("q_amabilite", "tout_a_fait"),
-        ("q_simplicite_langage", "plutot_oui"),
-        ("q_conseil", "sans_avis"),
-        ("q_temps_attente", "15_30_min"),
-        ("q_rendez_vous", "oui"),
-        ("q_demarche", "titre_sejour"),
-        ("q_remarque", "Très bon accueil 👍 شكرا"),
-    ]
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn survey_page_lists_the_questionnaire_with_a_token() {
     let app = spawn_app().await;
@@ -49,7 +33,7 @@ async fn post_without_javascript_records_one_response_even_when_replayed() {
     let app = spawn_app().await;
     assert_eq!(app.respondents("evry").await, 0);
     let token = app.survey_token("evry").await;
-    let r = app.post_form("/enquete/evry/reponses", &answers(&token)).await;
+    let r = app.post_form("/enquete/evry/reponses", &survey_answers(&token)).await;
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], "/enquete/evry/merci");
     let (status, thanks) = app.get("/enquete/evry/merci").await;
@@ -59,7 +43,7 @@ async fn post_without_javascript_records_one_response_even_when_replayed() {
 
     // Double click, reload, back button + submit, replay: same token, still one response.
     for _ in 0..3 {
-        let r = app.post_form("/enquete/evry/reponses", &answers(&token)).await;
+        let r = app.post_form("/enquete/evry/reponses", &survey_answers(&token)).await;
         assert_eq!(r.status(), 303);
         assert_eq!(r.headers()["location"], "/enquete/evry/merci");
     }
@@ -67,7 +51,7 @@ async fn post_without_javascript_records_one_response_even_when_replayed() {
 
     // Another visitor with identical answers is another response.
     let other = app.survey_token("evry").await;
-    assert_eq!(app.post_form("/enquete/evry/reponses", &answers(&other)).await.status(), 303);
+    assert_eq!(app.post_form("/enquete/evry/reponses", &survey_answers(&other)).await.status(), 303);
     assert_eq!(app.respondents("evry").await, 2);
     assert_eq!(app.respondents("palaiseau").await, 0);
 }
@@ -76,7 +60,7 @@ async fn post_without_javascript_records_one_response_even_when_replayed() {
 async fn concurrent_double_submit_records_once() {
     let app = spawn_app().await;
     let token = app.survey_token("palaiseau").await;
-    let form = answers(&token);
+    let form = survey_answers(&token);
     let (a, b) = tokio::join!(app.post_form("/enquete/palaiseau/reponses", &form), app.post_form("/enquete/palaiseau/reponses", &form));
     assert_eq!((a.status().as_u16(), b.status().as_u16()), (303, 303));
     assert_eq!(app.respondents("palaiseau").await, 1);
@@ -87,7 +71,7 @@ async fn missing_required_answer_keeps_everything_typed() {
     let app = spawn_app().await;
     let token = app.survey_token("etampes").await;
     let remark = "Très bien 👍 مرحبا\r\nDeuxième ligne";
-    let fields: Vec<(&str, &str)> = answers(&token).into_iter().filter(|(k, _)| *k != "q_satisfaction_globale" && *k != "q_remarque").chain([("q_remarque", remark)]).collect();
+    let fields: Vec<(&str, &str)> = survey_answers(&token).into_iter().filter(|(k, _)| *k != "q_satisfaction_globale" && *k != "q_remarque").chain([("q_remarque", remark)]).collect();
     let r = app.post_form("/enquete/etampes/reponses", &fields).await;
     assert_eq!(r.status(), 422);
     let body = r.text().await.unwrap();
@@ -109,7 +93,7 @@ async fn missing_required_answer_keeps_everything_typed() {
     assert_eq!(app.respondents("etampes").await, 0);
 
     // Corrected, it is recorded once.
-    let r = app.post_form("/enquete/etampes/reponses", &answers(&token)).await;
+    let r = app.post_form("/enquete/etampes/reponses", &survey_answers(&token)).await;
     assert_eq!(r.status(), 303);
     assert_eq!(app.respondents("etampes").await, 1);
 }
@@ -119,7 +103,7 @@ async fn too_long_remark_is_refused_with_its_length() {
     let app = spawn_app().await;
     let token = app.survey_token("evry").await;
     let long = "é".repeat(2001);
-    let fields: Vec<(&str, &str)> = answers(&token).into_iter().filter(|(k, _)| *k != "q_remarque").chain([("q_remarque", long.as_str())]).collect();
+    let fields: Vec<(&str, &str)> = survey_answers(&token).into_iter().filter(|(k, _)| *k != "q_remarque").chain([("q_remarque", long.as_str())]).collect();
     let r = app.post_form("/enquete/evry/reponses", &fields).await;
     assert_eq!(r.status(), 422);
     let body = r.text().await.unwrap();
@@ -185,7 +169,7 @@ async fn results_api_gives_shares_with_wilson_intervals_or_null() {
 async fn cross_site_post_is_refused() {
     let app = spawn_app().await;
     let token = app.survey_token("evry").await;
-    let r = app.client.post(format!("{}/enquete/evry/reponses", app.base)).header("origin", "https://evil.example").form(&answers(&token)).send().await.unwrap();
+    let r = app.client.post(format!("{}/enquete/evry/reponses", app.base)).header("origin", "https://evil.example").form(&survey_answers(&token)).send().await.unwrap();
     assert_eq!(r.status(), 403);
     assert_eq!(app.respondents("evry").await, 0);
 }

@@ -166,6 +166,24 @@ pub async fn login(app: &TestApp, email: &str, password: &str) {
     assert_eq!(r.status(), 303, "login {email}: {}", r.text().await.unwrap_or_default());
 }
 
+// Survey helpers --------------------------------------------------------------------------------
+
+/// A complete, valid set of survey answers with the one-time `token`.
+pub fn survey_answers<'a>(token: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("token", token),
+        ("lang", "fr"),
+        ("q_satisfaction_globale", "tres_satisfait"),
+        ("q_amabilite", "tout_a_fait"),
+        ("q_simplicite_langage", "plutot_oui"),
+        ("q_conseil", "sans_avis"),
+        ("q_temps_attente", "15_30_min"),
+        ("q_rendez_vous", "oui"),
+        ("q_demarche", "titre_sejour"),
+        ("q_remarque", "Très bon accueil 👍 شكرا"),
+    ]
+}
+
 // Complaint box helpers ------------------------------------------------------------------------
 
 /// The one-time token of the public complaint form, scraped from `GET /reclamation`.
