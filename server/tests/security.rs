@@ -182,3 +182,46 @@ async fn visitor_text_is_shown_as_text_in_staff_pages_and_exports() {
     let csv = r.text().await.unwrap();
     assert!(csv.contains("<script>alert(1)</script>"), "kept verbatim in the CSV, which is data, not HTML");
 }
+
+/// The `avis_session` value of a `Set-Cookie` header, if the response sets it.
+fn session_cookie(r: &reqwest::Response) -> Option<String> {
+    r.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find_map(|c| c.strip_prefix("avis_session=").map(|rest| rest.split(';').next().unwrap_or_default().to_string()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_session_id_is_renewed_at_login_and_destroyed_at_logout() {
+    let app = spawn_app().await;
+    // A bare client: cookies are sent by hand.
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let login = |cookie: Option<String>| {
+        let mut req = client.post(format!("{}/admin/connexion", app.base)).header("origin", &app.base).form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)]);
+        if let Some(c) = cookie {
+            req = req.header("cookie", format!("avis_session={c}"));
+        }
+        req.send()
+    };
+    let admin_with = |cookie: String| client.get(format!("{}/admin", app.base)).header("cookie", format!("avis_session={cookie}")).send();
+
+    // A session id planted by someone else (fixation) is never the one logged in.
+    let planted = "AAAAAAAAAAAAAAAAAAAAAA".to_string();
+    let r = login(Some(planted.clone())).await.unwrap();
+    assert_eq!(r.status(), 303);
+    let first = session_cookie(&r).expect("a session cookie at login");
+    assert_ne!(first, planted);
+    assert_eq!(admin_with(planted).await.unwrap().status(), 303, "the planted id gives no access");
+    assert_eq!(admin_with(first.clone()).await.unwrap().status(), 200);
+
+    // Logging in again from a logged-in session issues another id; the old one is gone.
+    let r = login(Some(first.clone())).await.unwrap();
+    let second = session_cookie(&r).expect("a new session cookie");
+    assert_ne!(second, first);
+    assert_eq!(admin_with(first).await.unwrap().status(), 303, "the previous id no longer works");
+    assert_eq!(admin_with(second.clone()).await.unwrap().status(), 200);
+
+    // Logout destroys the session on the server: replaying its cookie leads to the login page.
+    let r = client.post(format!("{}/admin/deconnexion", app.base)).header("origin", &app.base).header("cookie", format!("avis_session={second}")).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let r = admin_with(second).await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(r.headers()["location"].to_str().unwrap().starts_with("/admin/connexion"));
+}
