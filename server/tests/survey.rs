@@ -115,7 +115,7 @@ async fn too_long_remark_is_refused_with_its_length() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forged_token_stores_nothing_and_keeps_answers() {
     let app = spawn_app().await;
-    let r = app.post_form("/enquete/evry/reponses", &answers("0123456789abcdef0123456789abcdef.1700000000.00")).await;
+    let r = app.post_form("/enquete/evry/reponses", &survey_answers("0123456789abcdef0123456789abcdef.1700000000.00")).await;
     assert_eq!(r.status(), 422);
     let body = r.text().await.unwrap();
     assert!(body.contains("Ce formulaire a expiré"), "{body}");
@@ -132,7 +132,7 @@ async fn unknown_site_is_404() {
     let (status, body) = app.get("/enquete/marseille").await;
     assert_eq!(status, 404);
     assert!(body.contains("Page introuvable"));
-    let r = app.post_form("/enquete/marseille/reponses", &answers("x")).await;
+    let r = app.post_form("/enquete/marseille/reponses", &survey_answers("x")).await;
     assert_eq!(r.status(), 404);
     let (status, _) = app.get("/nulle-part").await;
     assert_eq!(status, 404);
