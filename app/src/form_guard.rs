@@ -92,22 +92,21 @@ pub fn screen(state: &crate::state::AppState, form: PublicForm, fields: &[(Strin
     state.security.public_limiter.check(form, ip, now).inspect_err(|_| tracing::info!(?form, "public form refused: hourly limit reached"))
 }
 
-/// HTTP status of a re-displayed public form: 429 (Too Many Requests) when refused by the rate
-/// limit, 422 for any other problem.
+/// Renders a re-displayed public form (`context` carries what was typed): 429 (Too Many
+/// Requests) with `Retry-After` in seconds when `notice` is a rate-limit refusal, 422 for any other
+/// problem.
 #[cfg(feature = "ssr")]
-pub fn status_of(notice: Option<crate::form::FormNotice>) -> http::StatusCode {
-    match notice {
-        Some(crate::form::FormNotice::Refused(Refusal::TooMany { .. })) => http::StatusCode::TOO_MANY_REQUESTS,
-        _ => http::StatusCode::UNPROCESSABLE_ENTITY,
-    }
-}
-
-/// Adds `Retry-After` (seconds) to a response refused by the rate limit.
-#[cfg(feature = "ssr")]
-pub fn add_retry_after(response: &mut axum::response::Response, notice: Option<crate::form::FormNotice>) {
-    if let Some(crate::form::FormNotice::Refused(Refusal::TooMany { minutes })) = notice {
+pub async fn render_form<C: Clone + Send + Sync + 'static>(state: &crate::state::AppState, parts: http::request::Parts, context: C, notice: Option<crate::form::FormNotice>) -> axum::response::Response {
+    let too_many = match notice {
+        Some(crate::form::FormNotice::Refused(Refusal::TooMany { minutes })) => Some(minutes),
+        _ => None,
+    };
+    let status = if too_many.is_some() { http::StatusCode::TOO_MANY_REQUESTS } else { http::StatusCode::UNPROCESSABLE_ENTITY };
+    let mut response = crate::survey::http::render_page(state, parts, context, status).await;
+    if let Some(minutes) = too_many {
         response.headers_mut().insert(http::header::RETRY_AFTER, http::HeaderValue::from(u64::from(minutes) * 60));
     }
+    response
 }
 
 #[cfg(feature = "ssr")]

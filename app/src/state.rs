@@ -41,9 +41,15 @@ pub struct SecuritySettings {
 }
 
 impl SecuritySettings {
+    /// The client address of the request `parts` (see [`crate::auth::client::client_ip`];
+    /// `None` when unknown). Never stored as is.
+    pub fn client_ip(&self, parts: &http::request::Parts) -> Option<std::net::IpAddr> {
+        crate::auth::client::client_ip(parts, self.trust_proxy)
+    }
+
     /// The hash of the client address of the request `parts` (`None` when unknown).
     pub fn client_hash(&self, parts: &http::request::Parts) -> Option<String> {
-        crate::auth::client::client_ip(parts, self.trust_proxy).map(|ip| self.keys.address(ip))
+        self.client_ip(parts).map(|ip| self.keys.address(ip))
     }
 }
 

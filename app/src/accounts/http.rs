@@ -16,6 +16,7 @@ use crate::auth::throttle::LoginAttempt;
 use crate::domain::throttle::Verdict;
 use crate::domain::account::{check_disable, describe_change, describe_creation, parse_display_name, AccountSnapshot, AdminGuardError, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 use crate::domain::audit::AuditAction;
+use crate::domain::complaint::EMAIL_MAX_CHARS;
 use crate::domain::survey_form::{form_value, FieldError, FieldErrorKind};
 use crate::error::AppError;
 use crate::form::FormState;
@@ -29,9 +30,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use http::request::Parts;
 use tower_sessions::Session;
-
-/// Longest e-mail address, in characters (RFC 5321).
-const EMAIL_MAX_CHARS: usize = 254;
 
 /// The French message of a broken password rule.
 pub fn policy_message(e: PasswordPolicyError) -> String {

@@ -2,11 +2,10 @@
 
 use super::api::{ComplaintEcho, TrackingEcho};
 use super::filing::{file, filed_link, track, Filing};
-use crate::auth::client::client_ip;
 use crate::domain::complaint::{fields, ComplaintChannel};
 use crate::domain::survey_form::form_value;
 use crate::form::{FormNotice, FormState};
-use crate::form_guard::{add_retry_after, screen, status_of, without_honeypot, PublicForm};
+use crate::form_guard::{render_form, screen, without_honeypot, PublicForm};
 use crate::state::AppState;
 use crate::survey::http::{read_form, render_page};
 use axum::extract::{Request, State};
@@ -25,14 +24,12 @@ pub async fn post_complaint(State(state): State<AppState>, req: Request) -> Resp
         Err(r) => return r,
     };
     let now = Utc::now();
-    let client = client_ip(&parts, state.security.trust_proxy);
+    let client = state.security.client_ip(&parts);
     if let Err(refusal) = screen(&state, PublicForm::Submission, &values, client, now) {
         let token = form_value(&values, fields::TOKEN).unwrap_or_default().to_string();
         let notice = Some(FormNotice::Refused(refusal));
         let echo = ComplaintEcho { state: FormState { values: without_honeypot(values), errors: Vec::new(), notice }, token };
-        let mut response = render_page(&state, parts, echo, status_of(notice)).await;
-        add_retry_after(&mut response, notice);
-        return response;
+        return render_form(&state, parts, echo, notice).await;
     }
     match file(&state, values, ComplaintChannel::Web, None, now).await {
         Ok(Filing::Filed { reference: Some(reference), email_sent, .. }) => Redirect::to(&filed_link(&state, &reference, email_sent)).into_response(),
@@ -54,14 +51,12 @@ pub async fn post_tracking(State(state): State<AppState>, req: Request) -> Respo
         Ok(f) => f,
         Err(r) => return r,
     };
-    let client = client_ip(&parts, state.security.trust_proxy);
+    let client = state.security.client_ip(&parts);
     if let Err(refusal) = screen(&state, PublicForm::Tracking, &values, client, Utc::now()) {
         let field = |name: &str| form_value(&values, name).unwrap_or_default().to_string();
         let view = super::api::TrackingView { reference: field("reference"), contact: field("contact"), outcome: Some(super::api::TrackingOutcome::Refused(refusal)) };
         let notice = Some(FormNotice::Refused(refusal));
-        let mut response = render_page(&state, parts, TrackingEcho(view), status_of(notice)).await;
-        add_retry_after(&mut response, notice);
-        return response;
+        return render_form(&state, parts, TrackingEcho(view), notice).await;
     }
     match track(&state, &values).await {
         Ok(view) => {

@@ -146,6 +146,6 @@ pub async fn load_survey_form(site: String, lang: String) -> Result<SurveyForm, 
 #[server(prefix = "/srv", endpoint = "survey/submit", input = server_fn::codec::Json)]
 pub async fn submit_survey(site: String, fields: Vec<(String, String)>) -> Result<SubmitOutcome, AppError> {
     let state = crate::state::app_state()?;
-    let client = leptos::prelude::use_context::<http::request::Parts>().and_then(|p| crate::auth::client::client_ip(&p, state.security.trust_proxy));
+    let client = leptos::prelude::use_context::<http::request::Parts>().and_then(|p| state.security.client_ip(&p));
     crate::survey::submit::submit_survey_form(&state, &site, fields, crate::store::Channel::Web, client, chrono::Utc::now()).await
 }

@@ -58,15 +58,12 @@ pub async fn post_survey(State(state): State<AppState>, Path(site): Path<String>
         Ok(f) => f,
         Err(r) => return r,
     };
-    let client = crate::auth::client::client_ip(&parts, state.security.trust_proxy);
+    let client = state.security.client_ip(&parts);
     match submit_survey_form(&state, &site, fields.clone(), Channel::Web, client, Utc::now()).await {
         Ok(SubmitOutcome::Recorded { .. }) => Redirect::to(&format!("/enquete/{site}/merci")).into_response(),
         Ok(SubmitOutcome::Rejected { errors, notice, token }) => {
-            let status = crate::form_guard::status_of(notice);
             let echo = SurveyEcho { site, fields: crate::form_guard::without_honeypot(fields), errors, notice, token };
-            let mut response = render_page(&state, parts, echo, status).await;
-            crate::form_guard::add_retry_after(&mut response, notice);
-            response
+            crate::form_guard::render_form(&state, parts, echo, notice).await
         }
         Err(e) => {
             let status = e.status();
