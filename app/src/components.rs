@@ -33,6 +33,15 @@ pub fn Layout(children: Children) -> impl IntoView {
     // formatter: see `title_text`.
     let service = t_string!(i18n, common.service_name).to_string();
     let title_formatter = move |text: String| if text.is_empty() { service.clone() } else { format!("{text} – {service}") };
+    // Staff pages stay in French (the server renders them so); after an in-app navigation
+    // from a public page in another language, switch back to French.
+    let location = leptos_router::hooks::use_location();
+    let staff = Memo::new(move |_| crate::language::is_staff_path(&location.pathname.read()));
+    Effect::new(move |_| {
+        if staff.get() && i18n.get_locale_untracked() != Locale::fr {
+            i18n.set_locale(Locale::fr);
+        }
+    });
     view! {
         <Title formatter=title_formatter />
         <div class="fr-skiplinks">
@@ -64,7 +73,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                     </div>
                 </div>
             </div>
-            <div class="fr-container">
+            <div class="fr-container header-links">
+                <Show when=move || !staff.get()>
+                    <crate::language::LanguageSwitcher />
+                </Show>
                 <nav class="main-nav" aria-label=move || t_string!(i18n, common.nav_label).to_string()>
                     <ul>
                         <li><a href="/">{t!(i18n, common.nav_survey)}</a></li>

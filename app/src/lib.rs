@@ -7,6 +7,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod accessibility;
 pub mod accounts;
 pub mod admin;
 pub mod audit;
@@ -21,6 +22,7 @@ pub mod error;
 pub mod form;
 pub mod form_guard;
 pub mod import;
+pub mod language;
 pub mod privacy;
 pub mod survey;
 
@@ -67,8 +69,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        // No language cookie: visitors get no cookie at all (see the privacy notice).
-        <I18nContextProvider enable_cookie=false>
+        // leptos_i18n's own cookie is off: it would be set for every visitor. The language comes
+        // from `language::language_middleware` (a cookie only when the visitor picks one).
+        <I18nContextProvider enable_cookie=false ssr_lang_header_getter=language::locale_options()>
             <Stylesheet id="leptos" href="/pkg/avis.css" />
             <Router>
                 <components::Layout>
@@ -112,6 +115,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/courriers-types/:id") view=complaints::staff::templates::TemplateFormPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/envois") view=complaints::staff::templates::OutboxPage ssr=SsrMode::Async />
                         <Route path=path!("/donnees-personnelles") view=privacy::page::PrivacyNoticePage ssr=SsrMode::Async />
+                        <Route path=path!("/accessibilite") view=accessibility::AccessibilityPage ssr=SsrMode::Async />
                         <Route path=path!("/mentions-legales") view=privacy::page::LegalNoticePage ssr=SsrMode::Async />
                         <Route path=path!("/admin/donnees-personnelles") view=privacy::page::PersonSearchPage ssr=SsrMode::Async />
                         // Where the erasure form posts; a form without the confirmation is shown there again.

@@ -74,7 +74,8 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
 }
 
 /// Provides what every Leptos render and server function of a request needs: the [`AppState`],
-/// and the request's Content-Security-Policy nonce (put in the request's extensions by the
+/// the request's language ([`crate::language::RequestLanguage`], chosen by
+/// [`crate::language::language_middleware`]), and the request's Content-Security-Policy nonce (put in the request's extensions by the
 /// server's security middleware, which sends the same value in the `Content-Security-Policy`
 /// header), so that the hydration and streaming `<script>`s Leptos writes carry it. Leptos
 /// provides a random nonce of its own first; this one replaces it. Call it from the
@@ -82,9 +83,12 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
 pub fn provide_request_context(state: &AppState) {
     use leptos::prelude::{provide_context, use_context};
     provide_context(state.clone());
-    let nonce = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<leptos::nonce::Nonce>().cloned());
-    if let Some(nonce) = nonce {
+    let parts = use_context::<http::request::Parts>();
+    if let Some(nonce) = parts.as_ref().and_then(|p| p.extensions.get::<leptos::nonce::Nonce>().cloned()) {
         provide_context(nonce);
+    }
+    if let Some(language) = parts.as_ref().and_then(|p| p.extensions.get::<crate::language::RequestLanguage>().copied()) {
+        provide_context(language);
     }
 }
 

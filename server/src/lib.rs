@@ -174,6 +174,8 @@ pub fn router(state: AppState, sessions: SqliteSessionStore, secure_cookies: boo
         // Inside the session layer: a user who must change their password reaches nothing else.
         .layer(axum::middleware::from_fn_with_state(state.clone(), app::auth::session::password_change_guard))
         .layer(session_layer)
+        // The request's language (public pages; staff pages are French), and `?lang=` choices.
+        .layer(axum::middleware::from_fn_with_state(secure_cookies, app::language::language_middleware))
         .layer(axum::middleware::from_fn(security::same_origin_guard))
         .layer(axum::middleware::from_fn_with_state(secure_cookies, security::security_headers))
         // Exports are streamed as they are read (a million rows at disk speed): compressing

@@ -68,16 +68,18 @@ pub async fn load_public_form(site: Option<String>, lang: &str) -> Result<Compla
 }
 
 /// The acknowledgement e-mail of a complaint of `kind` received on `received_on` (Europe/Paris)
-/// at `site_name`, sent to `to` (French; `{reference}` in it is filled in by
-/// [`NewEmail::with_reference`]).
-pub fn acknowledgement(kind: ComplaintKind, to: &str, received_on: chrono::NaiveDate, site_name: &str, reply_days: u32) -> NewEmail {
+/// at `site_name`, sent to `to` in the language the complaint was filed in (`language`: a code
+/// such as `ar`; French when unknown); `{reference}` in it is filled in by
+/// [`NewEmail::with_reference`]. The date reads `dd/mm/yyyy` in every language.
+pub fn acknowledgement(kind: ComplaintKind, to: &str, received_on: chrono::NaiveDate, site_name: &str, reply_days: u32, language: &str) -> NewEmail {
+    let locale = crate::language::parse_code(language).unwrap_or(Locale::fr);
     let subject = match kind {
-        ComplaintKind::Reclamation => td_string!(Locale::fr, complaint.ack_subject_reclamation),
-        ComplaintKind::Suggestion => td_string!(Locale::fr, complaint.ack_subject_suggestion),
+        ComplaintKind::Reclamation => td_string!(locale, complaint.ack_subject_reclamation),
+        ComplaintKind::Suggestion => td_string!(locale, complaint.ack_subject_suggestion),
     }
     .to_string();
     let date = french_date(received_on);
-    let body = td_string!(Locale::fr, complaint.ack_body, date, site = site_name, days = reply_days).to_string();
+    let body = td_string!(locale, complaint.ack_body, date, site = site_name, days = reply_days).to_string();
     NewEmail { to: to.to_string(), subject, body }
 }
 
@@ -113,9 +115,9 @@ pub async fn file(state: &AppState, values: Vec<(String, String)>, channel: Comp
     let site = sites.iter().find(|s| s.slug == draft.site).ok_or(AppError::NotFound)?;
     let reply_days = state.complaints.reply_days;
     let acknowledged = staff.is_none();
-    let ack_email = draft.email.as_deref().filter(|_| acknowledged).map(|to| acknowledgement(draft.kind, to, draft.received_on, &site.name, reply_days));
-    let email_sent = ack_email.is_some();
     let lang = supported_language(form_value(&values, fields::LANG).unwrap_or("fr")).to_string();
+    let ack_email = draft.email.as_deref().filter(|_| acknowledged).map(|to| acknowledgement(draft.kind, to, draft.received_on, &site.name, reply_days, &lang));
+    let email_sent = ack_email.is_some();
     let complaint = NewComplaint {
         kind: draft.kind,
         site_id: site.id,

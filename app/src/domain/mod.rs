@@ -1,6 +1,7 @@
 //! Pure domain code: types, validation and statistics. No I/O here, so everything is unit-tested
 //! directly and compiled into both the server and the browser bundle.
 
+pub mod accessibility;
 pub mod account;
 pub mod audit;
 pub mod calendar;

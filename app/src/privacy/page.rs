@@ -28,7 +28,7 @@ pub fn FooterLinks() -> impl IntoView {
                     <a class="fr-footer__bottom-link" href="/mentions-legales">{t!(i18n, privacy.footer_legal)}</a>
                 </li>
                 <li class="fr-footer__bottom-item">
-                    <a class="fr-footer__bottom-link" href="/mentions-legales#accessibilite">{t!(i18n, privacy.footer_accessibility)}</a>
+                    <crate::accessibility::FooterAccessibilityLink />
                 </li>
             </ul>
         </div>
@@ -107,7 +107,11 @@ pub fn LegalNoticePage() -> impl IntoView {
             <h2>{t!(i18n, privacy.hosting_title)}</h2>
             <p>{t!(i18n, privacy.hosting_text)}</p>
             <h2 id="accessibilite">{t!(i18n, privacy.accessibility_title)}</h2>
-            <p>{t!(i18n, privacy.accessibility_text)}</p>
+            <p>
+                {t!(i18n, privacy.accessibility_text)} " "
+                <a class="fr-link" href="/accessibilite">{t!(i18n, accessibility.title)}</a>
+                "."
+            </p>
             <h2>{t!(i18n, privacy.data_title)}</h2>
             <p>
                 {t!(i18n, privacy.data_text)} " "

@@ -54,12 +54,13 @@ pub struct PublishedResults {
     pub last_closed: Option<PublishedCampaign>,
 }
 
-/// The published results (public).
+/// The published results (public), question and answer labels in `lang` (a language code;
+/// French when the questionnaire lacks it).
 ///
 /// # Errors
 /// [`AppError::Unavailable`] when the database fails.
 #[server(prefix = "/srv", endpoint = "published_results")]
-pub async fn load_published_results() -> Result<PublishedResults, AppError> {
+pub async fn load_published_results(lang: String) -> Result<PublishedResults, AppError> {
     use super::results::{campaign_results, last_closed};
     use crate::time::{french_date, paris_day};
     let state = crate::state::app_state()?;
@@ -77,7 +78,7 @@ pub async fn load_published_results() -> Result<PublishedResults, AppError> {
         };
         let satisfaction: Vec<&str> = c.questionnaire.questions.iter().filter(|q| q.measures_satisfaction()).map(|q| q.key.as_str()).collect();
         let overall = c.questionnaire.overall_satisfaction.as_str();
-        let sites = campaign_results(&state.store, c, "fr")
+        let sites = campaign_results(&state.store, c, crate::survey::submit::supported_language(&lang))
             .await?
             .into_iter()
             .map(|r| {
@@ -105,7 +106,7 @@ pub async fn load_published_results() -> Result<PublishedResults, AppError> {
 #[component]
 pub fn PublishedResultsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let data = Resource::new(|| (), |_| load_published_results());
+    let data = Resource::new(move || i18n.get_locale().as_str().to_string(), load_published_results);
     view! {
         <Title text=crate::components::title_text(move || t_string!(i18n, results.page_title).to_string()) />
         <h1>{t!(i18n, results.title)}</h1>

@@ -147,7 +147,7 @@ pub async fn post_status(State(state): State<AppState>, session: Session, Path(i
     let acknowledging = target == ComplaintStatus::AccuseEnvoye;
     let email = match (&complaint.email, acknowledging) {
         (Some(to), true) if looks_like_email(to) => {
-            let ack = acknowledgement(complaint.kind, to, complaint.received_on, &complaint.site.name, complaint.reply_days);
+            let ack = acknowledgement(complaint.kind, to, complaint.received_on, &complaint.site.name, complaint.reply_days, &complaint.language);
             Some(ack.with_reference(&complaint.reference))
         }
         _ => None,
