@@ -21,6 +21,7 @@ pub mod error;
 pub mod form;
 pub mod form_guard;
 pub mod import;
+pub mod kiosk;
 pub mod privacy;
 pub mod survey;
 
@@ -66,6 +67,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Whether this browser is an enrolled tablet (kiosk mode), read once per page load.
+    kiosk::provide_kiosk();
     view! {
         // No language cookie: visitors get no cookie at all (see the privacy notice).
         <I18nContextProvider enable_cookie=false>
@@ -84,6 +87,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/reclamation/enregistree/:reference") view=complaints::page::FiledPage ssr=SsrMode::Async />
                         <Route path=path!("/reclamation/:site") view=complaints::page::ComplaintPage ssr=SsrMode::Async />
                         <Route path=path!("/suivi") view=complaints::page::TrackingPage ssr=SsrMode::Async />
+                        <Route path=path!("/borne") view=kiosk::page::StartPage ssr=SsrMode::Async />
                         <Route path=path!("/resultats") view=survey::published::PublishedResultsPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/connexion") view=auth::page::LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/admin") view=dashboard::page::DashboardPage ssr=SsrMode::Async />
@@ -94,6 +98,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/journal") view=audit::page::JournalPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/comptes") view=accounts::page::AccountsPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/comptes/:id") view=accounts::page::AccountPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/tablettes") view=kiosk::admin::TabletsPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/mot-de-passe") view=accounts::password::PasswordPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/questionnaires") view=admin::questionnaires::VersionsPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/questionnaires/:id") view=admin::questionnaires::EditorPage ssr=SsrMode::Async />
