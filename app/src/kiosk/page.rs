@@ -101,12 +101,26 @@ pub fn KioskFrame() -> impl IntoView {
     }
 }
 
+/// Empties every form of the page (back to the values the server sent), before the page is left
+/// after inactivity: nothing typed survives even in a cached copy of the page.
+#[cfg(feature = "hydrate")]
+fn clear_forms() {
+    use wasm_bindgen::JsCast;
+    let forms = document().get_elements_by_tag_name("form");
+    for i in 0..forms.length() {
+        if let Some(form) = forms.item(i).and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok()) {
+            form.reset();
+        }
+    }
+}
+
 /// Inactivity on a kiosk page (RGAA 13.1: the user can extend a time limit). Any `pointerdown`,
 /// `keydown` or `input` restarts the count; after `timings.idle_seconds` a modal `<dialog>` opens
 /// (focus on "Continuer"; its title and text, with a live countdown, are announced), saying the
 /// page will be cleared in `timings.warning_seconds`. "Continuer" (or Escape) closes it and
 /// restarts the count; without an answer the browser goes to `/borne?lang=fr` with
-/// `location.replace` (the page leaves the history, French comes back for the next visitor). Not
+/// `location.replace` (the page leaves the history, French comes back for the next visitor; its
+/// forms are emptied first, and a kiosk page restored from the back-forward cache reloads). Not
 /// counted on the start screen already in French ([`crate::domain::kiosk::idle_reset_applies`]).
 /// Rendered closed on the server; works once hydrated (wasm).
 #[component]
@@ -119,18 +133,19 @@ pub fn KioskIdle(timings: KioskTimings) -> impl IntoView {
     let button = NodeRef::<leptos::html::Button>::new();
     #[cfg(feature = "hydrate")]
     {
-        let location = leptos_router::hooks::use_location();
+        let pathname = leptos_router::hooks::use_location().pathname;
         Effect::new(move |_| {
             let tick = move || {
                 if open.get_untracked() {
                     let left = remaining.get_untracked().saturating_sub(1);
                     remaining.set(left);
                     if left == 0 {
+                        clear_forms();
                         let _ = window().location().replace(crate::domain::kiosk::RESET_URL);
                     }
                     return;
                 }
-                let path = location.pathname.get_untracked();
+                let path = pathname.get_untracked();
                 if !crate::domain::kiosk::idle_reset_applies(&path, i18n.get_locale_untracked().as_str()) {
                     idle.set_value(0);
                     return;
@@ -158,6 +173,13 @@ pub fn KioskIdle(timings: KioskTimings) -> impl IntoView {
                 window_event_listener_untyped("pointerdown", activity),
                 window_event_listener_untyped("keydown", activity),
                 window_event_listener_untyped("input", activity),
+                // A kiosk page restored from the back-forward cache could show the state a
+                // previous visitor left it in: load it afresh instead (its answer is `no-store`).
+                window_event_listener(leptos::ev::pageshow, |ev| {
+                    if ev.persisted() {
+                        let _ = window().location().reload();
+                    }
+                }),
             ];
             on_cleanup(move || {
                 if let Some(i) = interval {
