@@ -72,7 +72,7 @@ pub async fn resolve(
 ) -> axum::response::Response {
     let token = req
         .headers()
-        .get_all(http::header::COOKIE)
+        .get_all(::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find_map(crate::domain::kiosk::token_from_cookie_header)
@@ -96,14 +96,14 @@ pub async fn resolve(
     }
     let mut res = next.run(req).await;
     if is_kiosk {
-        res.headers_mut().insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+        res.headers_mut().insert(::http::header::CACHE_CONTROL, ::http::HeaderValue::from_static("no-store"));
     }
     res
 }
 
 /// The tablet of the request `parts` (plain axum handlers).
 #[cfg(feature = "ssr")]
-pub fn of_parts(parts: &http::request::Parts) -> Option<KioskContext> {
+pub fn of_parts(parts: &::http::request::Parts) -> Option<KioskContext> {
     parts.extensions.get::<KioskContext>().cloned()
 }
 
@@ -117,7 +117,7 @@ pub fn current() -> Option<KioskContext> {
 /// ([`crate::form_guard::screen`]): `None` for a tablet (many visitors share one tablet and its
 /// address, so registered tablets are exempt), the request's address otherwise.
 #[cfg(feature = "ssr")]
-pub fn limited_client(state: &crate::state::AppState, parts: &http::request::Parts, kiosk: Option<&KioskContext>) -> Option<std::net::IpAddr> {
+pub fn limited_client(state: &crate::state::AppState, parts: &::http::request::Parts, kiosk: Option<&KioskContext>) -> Option<std::net::IpAddr> {
     if kiosk.is_some() {
         None
     } else {
@@ -127,7 +127,7 @@ pub fn limited_client(state: &crate::state::AppState, parts: &http::request::Par
 
 /// The tablet of the current request as the pages see it; `None` on any other browser.
 #[server(prefix = "/srv", endpoint = "kiosk/info")]
-pub async fn kiosk_info() -> Result<Option<KioskInfo>, AppError> {
+pub async fn load_kiosk_info() -> Result<Option<KioskInfo>, AppError> {
     Ok(current().map(|k| k.info))
 }
 
@@ -137,7 +137,7 @@ pub struct KioskResource(pub Resource<Result<Option<KioskInfo>, AppError>>);
 
 /// Creates the page's [`KioskResource`] and provides it (call once, in `App`).
 pub fn provide_kiosk() {
-    provide_context(KioskResource(Resource::new(|| (), |_| kiosk_info())));
+    provide_context(KioskResource(Resource::new(|| (), |_| load_kiosk_info())));
 }
 
 /// The tablet of this page, or `None` (not a tablet, or unknown: a failed look-up counts as no
