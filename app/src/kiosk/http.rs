@@ -87,7 +87,8 @@ pub async fn post_enrol(State(state): State<AppState>, session: Session, req: Re
         Ok(EnrolOutcome::TokenUsed) => return Redirect::to(START_PATH).into_response(),
         Err(e) => return render_page(&state, parts, (), crate::error::AppError::from(e).status()).await,
     };
-    if let Some(previous) = super::of_parts(&parts) {
+    // (Staff paths are not kiosk paths: the previous tablet is looked up here.)
+    if let Some(previous) = super::tablet_of(&state, &parts.headers).await {
         match state.store.revoke_tablet(previous.tablet_id, Some(staff.user.id), now).await {
             Ok(_) => tracing::info!(tablet = previous.tablet_id, "tablet replaced by a new enrolment of the same browser: revoked"),
             Err(e) => tracing::error!(error = %e, tablet = previous.tablet_id, "could not revoke the replaced tablet"),

@@ -70,26 +70,7 @@ pub async fn resolve(
     mut req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let token = req
-        .headers()
-        .get_all(::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(crate::domain::kiosk::token_from_cookie_header)
-        .map(str::to_string);
-    let kiosk = match token {
-        Some(token) if kiosk_path(req.uri().path()) => match state.store.tablet_seen(&crate::domain::kiosk::token_hash(&token), chrono::Utc::now()).await {
-            Ok(t) => t.map(|t| KioskContext {
-                tablet_id: t.id,
-                info: KioskInfo { site_slug: t.site.slug, site_name: t.site.name, label: t.label, timings: state.kiosk },
-            }),
-            Err(e) => {
-                tracing::error!(error = %e, "tablet look-up failed");
-                None
-            }
-        },
-        _ => None,
-    };
+    let kiosk = if kiosk_path(req.uri().path()) { tablet_of(&state, req.headers()).await } else { None };
     let is_kiosk = kiosk.is_some();
     if let Some(k) = kiosk {
         req.extensions_mut().insert(k);
@@ -99,6 +80,24 @@ pub async fn resolve(
         res.headers_mut().insert(::http::header::CACHE_CONTROL, ::http::HeaderValue::from_static("no-store"));
     }
     res
+}
+
+/// The working tablet whose cookie is in `headers`, if any (this looks it up and marks it seen;
+/// the middleware [`resolve`] does it for kiosk paths). A database failure is logged and counts
+/// as no tablet.
+#[cfg(feature = "ssr")]
+pub async fn tablet_of(state: &crate::state::AppState, headers: &::http::HeaderMap) -> Option<KioskContext> {
+    let token = headers.get_all(::http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(crate::domain::kiosk::token_from_cookie_header)?;
+    match state.store.tablet_seen(&crate::domain::kiosk::token_hash(token), chrono::Utc::now()).await {
+        Ok(t) => t.map(|t| KioskContext {
+            tablet_id: t.id,
+            info: KioskInfo { site_slug: t.site.slug, site_name: t.site.name, label: t.label, timings: state.kiosk },
+        }),
+        Err(e) => {
+            tracing::error!(error = %e, "tablet look-up failed");
+            None
+        }
+    }
 }
 
 /// The tablet of the request `parts` (plain axum handlers).
