@@ -46,6 +46,9 @@ export default defineConfig({
       ADMIN_EMAIL: 'qualite@essonne.gouv.fr',
       ADMIN_PASSWORD: 'mot de passe très long',
       RUST_LOG: 'warn',
+      // Short inactivity timings for tests/kiosk.spec.ts (only tablets' pages use them).
+      KIOSK_IDLE_SECONDS: '4',
+      KIOSK_WARNING_SECONDS: '12',
     },
   },
 });

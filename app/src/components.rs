@@ -64,9 +64,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 </div>
                             </div>
                             <div class="fr-header__service">
-                                <a href="/" title=move || t_string!(i18n, common.home_link).to_string()>
-                                    <p class="fr-header__service-title">{t!(i18n, common.service_name)}</p>
-                                </a>
+                                // On a tablet, "home" is its start screen.
+                                <Suspense fallback=move || view! { <HomeLink href="/" /> }>
+                                    {move || Suspend::new(async move { view! { <HomeLink href=if crate::kiosk::kiosk().await.is_some() { crate::domain::kiosk::START_PATH } else { "/" } /> } })}
+                                </Suspense>
                                 <p class="fr-header__service-tagline">{t!(i18n, common.prefecture)}</p>
                             </div>
                         </div>
@@ -77,14 +78,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <Show when=move || !staff.get()>
                     <crate::language::LanguageSwitcher />
                 </Show>
-                <nav class="main-nav" aria-label=move || t_string!(i18n, common.nav_label).to_string()>
-                    <ul>
-                        <li><a href="/">{t!(i18n, common.nav_survey)}</a></li>
-                        <li><a href="/reclamation">{t!(i18n, common.nav_complaint)}</a></li>
-                        <li><a href="/suivi">{t!(i18n, common.nav_tracking)}</a></li>
-                        <li><a href="/resultats">{t!(i18n, common.nav_results)}</a></li>
-                    </ul>
-                </nav>
+                // No menu on a tablet: its visitors stay on the start screen's two paths.
+                <Suspense>
+                    {move || Suspend::new(async move { crate::kiosk::kiosk().await.is_none().then(|| view! { <MainNav /> }) })}
+                </Suspense>
             </div>
         </header>
         <main id="contenu" tabindex="-1" class="fr-container fr-py-4w">
@@ -103,6 +100,34 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <crate::privacy::page::FooterLinks />
             </div>
         </footer>
+        <crate::kiosk::page::KioskFrame />
+    }
+}
+
+/// The service name in the header, linking to `href` (the home page, or a tablet's start screen).
+#[component]
+fn HomeLink(href: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <a href=href rel=(href != "/").then_some("external") title=move || t_string!(i18n, common.home_link).to_string()>
+            <p class="fr-header__service-title">{t!(i18n, common.service_name)}</p>
+        </a>
+    }
+}
+
+/// The public menu of the header (not on tablets).
+#[component]
+fn MainNav() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <nav class="main-nav" aria-label=move || t_string!(i18n, common.nav_label).to_string()>
+            <ul>
+                <li><a href="/">{t!(i18n, common.nav_survey)}</a></li>
+                <li><a href="/reclamation">{t!(i18n, common.nav_complaint)}</a></li>
+                <li><a href="/suivi">{t!(i18n, common.nav_tracking)}</a></li>
+                <li><a href="/resultats">{t!(i18n, common.nav_results)}</a></li>
+            </ul>
+        </nav>
     }
 }
 

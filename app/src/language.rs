@@ -33,7 +33,7 @@ pub const QUERY_PARAM: &str = "lang";
 /// Sections of `locales/fr.json` shown on public pages: each of them must be translated whole
 /// in every language (checked by this module's tests); the other sections are staff pages,
 /// French only.
-pub const PUBLIC_SECTIONS: &[&str] = &["common", "home", "survey", "thanks", "results", "form", "complaint", "privacy", "language", "accessibility"];
+pub const PUBLIC_SECTIONS: &[&str] = &["common", "home", "survey", "thanks", "results", "form", "complaint", "privacy", "language", "accessibility", "kiosk"];
 
 /// The language chosen for one request, put in the request's extensions by
 /// [`language_middleware`] and provided to the Leptos context by

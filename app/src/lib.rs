@@ -23,6 +23,7 @@ pub mod form;
 pub mod form_guard;
 pub mod import;
 pub mod language;
+pub mod kiosk;
 pub mod privacy;
 pub mod survey;
 
@@ -68,6 +69,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Whether this browser is an enrolled tablet (kiosk mode), read once per page load.
+    kiosk::provide_kiosk();
     view! {
         // leptos_i18n's own cookie is off: it would be set for every visitor. The language comes
         // from `language::language_middleware` (a cookie only when the visitor picks one).
@@ -87,6 +90,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/reclamation/enregistree/:reference") view=complaints::page::FiledPage ssr=SsrMode::Async />
                         <Route path=path!("/reclamation/:site") view=complaints::page::ComplaintPage ssr=SsrMode::Async />
                         <Route path=path!("/suivi") view=complaints::page::TrackingPage ssr=SsrMode::Async />
+                        <Route path=path!("/borne") view=kiosk::page::StartPage ssr=SsrMode::Async />
                         <Route path=path!("/resultats") view=survey::published::PublishedResultsPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/connexion") view=auth::page::LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/admin") view=dashboard::page::DashboardPage ssr=SsrMode::Async />
@@ -97,6 +101,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/journal") view=audit::page::JournalPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/comptes") view=accounts::page::AccountsPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/comptes/:id") view=accounts::page::AccountPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/tablettes") view=kiosk::admin::TabletsPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/mot-de-passe") view=accounts::password::PasswordPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/questionnaires") view=admin::questionnaires::VersionsPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/questionnaires/:id") view=admin::questionnaires::EditorPage ssr=SsrMode::Async />

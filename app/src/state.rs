@@ -19,6 +19,11 @@ pub struct AppState {
     pub complaints: ComplaintSettings,
     /// Login throttling and client-address hashing.
     pub security: SecuritySettings,
+    /// Inactivity timings of the tablets' pages (`KIOSK_IDLE_SECONDS`, `KIOSK_WARNING_SECONDS`;
+    /// see [`crate::kiosk`]).
+    pub kiosk: crate::domain::kiosk::KioskTimings,
+    /// `COOKIE_SECURE`: cookies set by the app (the tablet's) get `Secure`.
+    pub secure_cookies: bool,
 }
 
 /// Login throttling and client addresses (from the configuration).
@@ -75,7 +80,10 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
 
 /// Provides what every Leptos render and server function of a request needs: the [`AppState`],
 /// the request's language ([`crate::language::RequestLanguage`], chosen by
-/// [`crate::language::language_middleware`]), and the request's Content-Security-Policy nonce (put in the request's extensions by the
+/// [`crate::language::language_middleware`]), the tablet the request comes from
+/// ([`crate::kiosk::KioskContext`], resolved from its cookie by [`crate::kiosk::resolve`]; absent on
+/// any other browser), and the request's Content-Security-Policy nonce (put in the request's
+/// extensions by the
 /// server's security middleware, which sends the same value in the `Content-Security-Policy`
 /// header), so that the hydration and streaming `<script>`s Leptos writes carry it. Leptos
 /// provides a random nonce of its own first; this one replaces it. Call it from the
@@ -84,6 +92,9 @@ pub fn provide_request_context(state: &AppState) {
     use leptos::prelude::{provide_context, use_context};
     provide_context(state.clone());
     let parts = use_context::<http::request::Parts>();
+    if let Some(kiosk) = parts.as_ref().and_then(crate::kiosk::of_parts) {
+        provide_context(kiosk);
+    }
     if let Some(nonce) = parts.as_ref().and_then(|p| p.extensions.get::<leptos::nonce::Nonce>().cloned()) {
         provide_context(nonce);
     }

@@ -5,6 +5,7 @@ use app::domain::calendar::WorkingCalendar;
 use app::domain::deadline::DEFAULT_REPLY_WORKING_DAYS;
 use app::domain::personal_data::{DEFAULT_RETENTION_MONTHS, MAX_RETENTION_MONTHS};
 use app::domain::throttle::ThrottlePolicy;
+use app::domain::kiosk::KioskTimings;
 use app::form_guard::PublicLimits;
 use leptos::config::LeptosOptions;
 
@@ -80,6 +81,11 @@ pub struct Config {
     /// erases at the next run after closing). GDPR art. 5(1)(e), see
     /// `app::domain::personal_data`.
     pub retention_months: u32,
+    /// `KIOSK_IDLE_SECONDS` (default 90) and `KIOSK_WARNING_SECONDS` (default 30): on a
+    /// tablet's pages, the inactivity before the "are you still there?" dialog, then the time
+    /// it waits before clearing the page (see `app::kiosk`). 1 to 3600 seconds each; keep the
+    /// warning at 20 seconds or more in production (WCAG 2.2.1).
+    pub kiosk: KioskTimings,
 }
 
 /// Default sender of outgoing e-mail.
@@ -163,6 +169,20 @@ fn retention_months(value: Option<String>) -> Result<u32, ConfigError> {
     }
 }
 
+/// The kiosk timings from `KIOSK_IDLE_SECONDS` and `KIOSK_WARNING_SECONDS` (whole seconds, 1 to
+/// [`app::domain::kiosk::MAX_TIMING_SECONDS`]).
+fn kiosk_timings(idle: Option<String>, warning: Option<String>) -> Result<KioskTimings, ConfigError> {
+    let defaults = KioskTimings::default();
+    let seconds = |name: &'static str, value: Option<String>, default: u32| -> Result<u32, ConfigError> {
+        let n = positive(name, value, u64::from(default))?;
+        u32::try_from(n).ok().filter(|n| app::domain::kiosk::timing_ok(*n)).ok_or(ConfigError::Invalid { name, message: format!("at most {} seconds", app::domain::kiosk::MAX_TIMING_SECONDS) })
+    };
+    Ok(KioskTimings {
+        idle_seconds: seconds("KIOSK_IDLE_SECONDS", idle, defaults.idle_seconds)?,
+        warning_seconds: seconds("KIOSK_WARNING_SECONDS", warning, defaults.warning_seconds)?,
+    })
+}
+
 impl Config {
     /// Reads the configuration from the environment.
     ///
@@ -202,6 +222,7 @@ impl Config {
             public_limits: public_limits(var("PUBLIC_FORM_LIMIT_PER_HOUR"), var("TRACKING_LIMIT_PER_HOUR"))?,
             session_max_age,
             retention_months,
+            kiosk: kiosk_timings(var("KIOSK_IDLE_SECONDS"), var("KIOSK_WARNING_SECONDS"))?,
         })
     }
 }
@@ -245,6 +266,15 @@ mod tests {
         assert!(public_limits(Some("0".into()), None).is_err());
         assert!(public_limits(None, Some("200000".into())).is_err());
         assert!(public_limits(Some("beaucoup".into()), None).is_err());
+    }
+
+    #[test]
+    fn kiosk_timings_default_to_90_and_30_seconds_and_are_checked() {
+        assert_eq!(kiosk_timings(None, None).unwrap(), KioskTimings { idle_seconds: 90, warning_seconds: 30 });
+        assert_eq!(kiosk_timings(Some("3".into()), Some(" 2 ".into())).unwrap(), KioskTimings { idle_seconds: 3, warning_seconds: 2 });
+        assert!(kiosk_timings(Some("0".into()), None).is_err());
+        assert!(kiosk_timings(None, Some("3601".into())).is_err());
+        assert!(kiosk_timings(Some("une minute".into()), None).is_err());
     }
 
     #[test]

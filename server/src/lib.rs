@@ -91,7 +91,15 @@ pub async fn prepare(config: &Config) -> Result<(AppState, SqliteSessionStore), 
         public_limiter: Arc::new(app::form_guard::PublicLimiter::new(config.public_limits)),
         session_max_age: config.session_max_age,
     };
-    let state = AppState { store: db.store, tokens: FormTokens::new(&key), leptos_options: config.leptos_options.clone(), complaints, security };
+    let state = AppState {
+        store: db.store,
+        tokens: FormTokens::new(&key),
+        leptos_options: config.leptos_options.clone(),
+        complaints,
+        security,
+        kiosk: config.kiosk,
+        secure_cookies: config.secure_cookies,
+    };
     Ok((state, db.sessions))
 }
 
@@ -149,6 +157,8 @@ pub fn router(state: AppState, sessions: SqliteSessionStore, secure_cookies: boo
         .route("/admin/mot-de-passe", post(app::accounts::http::post_own_password))
         .route("/admin/donnees-personnelles/export", get(app::privacy::http::get_person_export))
         .route("/admin/donnees-personnelles/effacement", post(app::privacy::http::post_erasure))
+        .route("/admin/tablettes/enroler", post(app::kiosk::http::post_enrol))
+        .route("/admin/tablettes/{id}/revocation", post(app::kiosk::http::post_revoke))
         .route("/admin/connexion", post(app::auth::http::post_login))
         .route("/admin/deconnexion", post(app::auth::http::post_logout))
         .route("/srv/{*fn_name}", post(server_fns))
@@ -171,6 +181,8 @@ pub fn router(state: AppState, sessions: SqliteSessionStore, secure_cookies: boo
             },
             app::shell,
         ))
+        // The tablet of the request, from its cookie (kiosk mode; `Cache-Control: no-store`).
+        .layer(axum::middleware::from_fn_with_state(state.clone(), app::kiosk::resolve))
         // Inside the session layer: a user who must change their password reaches nothing else.
         .layer(axum::middleware::from_fn_with_state(state.clone(), app::auth::session::password_change_guard))
         .layer(session_layer)

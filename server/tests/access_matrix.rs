@@ -101,6 +101,7 @@ const MATRIX: &[Row] = &[
     get("/admin/questionnaires/1", [Login, Forbidden, Forbidden, Forbidden, Allowed]),
     get("/admin/comptes", [Login, Forbidden, Forbidden, Forbidden, Allowed]),
     get("/admin/comptes/1", [Login, Forbidden, Forbidden, Forbidden, Allowed]),
+    get("/admin/tablettes", [Login, Forbidden, Forbidden, Forbidden, Allowed]),
     // Everyone's own password.
     get("/admin/mot-de-passe", [Login, Allowed, Allowed, Allowed, Allowed]),
     post("/admin/mot-de-passe", &[], [Login, Allowed, Allowed, Allowed, Allowed]),
@@ -121,6 +122,10 @@ const MATRIX: &[Row] = &[
     post("/admin/comptes/1/modifier", &[], [Login, Forbidden, Forbidden, Forbidden, Allowed]),
     post("/admin/comptes/1/activation", &[], [Login, Forbidden, Forbidden, Forbidden, Allowed]),
     post("/admin/comptes/1/mot-de-passe", &[], [Login, Forbidden, Forbidden, Forbidden, Allowed]),
+    // Without a site nor a label: nothing enrolled (422), the admin's session goes on.
+    post("/admin/tablettes/enroler", &[], [Login, Forbidden, Forbidden, Forbidden, Allowed]),
+    // No such tablet.
+    post("/admin/tablettes/999/revocation", &[], [Login, Forbidden, Forbidden, Forbidden, NotFound]),
 ];
 
 /// A server with one account per role and a received complaint at Palaiseau and at Évry.

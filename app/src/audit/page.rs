@@ -96,6 +96,8 @@ pub fn action_label(i18n: I18nContext<Locale>, a: AuditAction) -> String {
         AuditAction::Export => t_string!(i18n, journal.action_export),
         AuditAction::AccountChanged => t_string!(i18n, journal.action_account_changed),
         AuditAction::Erasure => t_string!(i18n, journal.action_erasure),
+        AuditAction::TabletEnrolled => t_string!(i18n, journal.action_tablet_enrolled),
+        AuditAction::TabletRevoked => t_string!(i18n, journal.action_tablet_revoked),
     }
     .to_string()
 }

@@ -19,6 +19,9 @@ pub struct ComplaintFormView {
     pub state: FormState,
     /// Working days allowed for the reply (shown as the engagement).
     pub reply_days: u32,
+    /// Shown on an enrolled tablet ([`crate::kiosk`]): browser autofill off on the form and
+    /// every field.
+    pub kiosk: bool,
 }
 
 /// The confirmation of a filed complaint.

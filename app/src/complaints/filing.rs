@@ -46,7 +46,9 @@ fn site_links(sites: &[Site]) -> Vec<SiteLink> {
     sites.iter().map(|s| SiteLink { slug: s.slug.clone(), name: s.name.clone() }).collect()
 }
 
-/// The public form (see [`super::api::load_complaint_form`]).
+/// The public form (see [`super::api::load_complaint_form`]). Only the request's own rejected
+/// POST (its echo) fills fields in, and the site of `/reclamation/{site}`: on a tablet nothing of
+/// a previous visitor can come back.
 ///
 /// # Errors
 /// [`AppError::Unavailable`] when the database fails.
@@ -64,7 +66,14 @@ pub async fn load_public_form(site: Option<String>, lang: &str) -> Result<Compla
             (state.tokens.issue(PUBLIC_FORM, Utc::now()), FormState { values, ..Default::default() })
         }
     };
-    Ok(ComplaintFormView { sites: site_links(&sites), token, lang: supported_language(lang).to_string(), state: form_state, reply_days: state.complaints.reply_days })
+    Ok(ComplaintFormView {
+        sites: site_links(&sites),
+        token,
+        lang: supported_language(lang).to_string(),
+        state: form_state,
+        reply_days: state.complaints.reply_days,
+        kiosk: crate::kiosk::current().is_some(),
+    })
 }
 
 /// The acknowledgement e-mail of a complaint of `kind` received on `received_on` (Europe/Paris)

@@ -17,21 +17,25 @@ use chrono::Utc;
 /// with the same token) → 303 to the confirmation with the reference; rejected → the form again
 /// (422) with everything typed kept and the errors listed. A submission refused by the
 /// public-form protection ([`crate::form_guard::screen`]) stores nothing and gets the form back
-/// with everything kept and the reason (429 with `Retry-After`, or 422 for the honeypot).
+/// with everything kept and the reason (429 with `Retry-After`, or 422 for the honeypot). From an
+/// enrolled tablet ([`crate::kiosk`]): channel `tablette`, and no hourly limit per address.
 pub async fn post_complaint(State(state): State<AppState>, req: Request) -> Response {
     let (parts, values) = match read_form(req).await {
         Ok(f) => f,
         Err(r) => return r,
     };
     let now = Utc::now();
-    let client = state.security.client_ip(&parts);
+    // A tablet (recognised from its cookie): channel `tablette`, no hourly limit per address.
+    let kiosk = crate::kiosk::of_parts(&parts);
+    let client = crate::kiosk::limited_client(&state, &parts, kiosk.as_ref());
+    let channel = if kiosk.is_some() { ComplaintChannel::Tablette } else { ComplaintChannel::Web };
     if let Err(refusal) = screen(&state, PublicForm::Submission, &values, client, now) {
         let token = form_value(&values, fields::TOKEN).unwrap_or_default().to_string();
         let notice = Some(FormNotice::Refused(refusal));
         let echo = ComplaintEcho { state: FormState { values: without_honeypot(values), errors: Vec::new(), notice }, token };
         return render_form(&state, parts, echo, notice).await;
     }
-    match file(&state, values, ComplaintChannel::Web, None, now).await {
+    match file(&state, values, channel, None, now).await {
         Ok(Filing::Filed { reference: Some(reference), email_sent, .. }) => Redirect::to(&filed_link(&state, &reference, email_sent)).into_response(),
         Ok(Filing::Filed { reference: None, .. }) => Redirect::to("/suivi").into_response(),
         Ok(Filing::Rejected { state: form_state, token }) => render_page(&state, parts, ComplaintEcho { state: form_state, token }, StatusCode::UNPROCESSABLE_ENTITY).await,

@@ -60,16 +60,19 @@ pub fn ComplaintFields(form: ComplaintFormView) -> impl IntoView {
     let sites = form.sites.iter().map(|s| (s.slug.clone(), s.name.clone(), None)).collect();
     let procedures = Procedure::ALL.iter().map(|p| (p.as_str().to_string(), labels::procedure(i18n, *p))).collect();
     let replies = ReplyMode::ALL.iter().map(|m| (m.as_str().to_string(), labels::reply_mode(i18n, *m), None)).collect();
+    // On a tablet the browser must not offer (nor remember) a visitor's name or address.
+    let kiosk = form.kiosk;
+    let autofill = move |token: &'static str| if kiosk { "off" } else { token };
     view! {
         <RadioGroup name=fields::KIND legend=t_string!(i18n, complaint.kind_legend).to_string() options=kinds state=st.clone() />
         <RadioGroup name=fields::SITE legend=t_string!(i18n, complaint.site_legend).to_string() options=sites state=st.clone() />
         <Select name=fields::PROCEDURE label=t_string!(i18n, complaint.procedure_label).to_string() options=procedures state=st.clone() />
         <TextArea name=fields::MESSAGE label=t_string!(i18n, complaint.message_label).to_string() hint=t_string!(i18n, complaint.message_hint).to_string() state=st.clone() maxlength=MESSAGE_MAX_CHARS rows=8 />
-        <TextInput name=fields::NAME label=t_string!(i18n, complaint.name_label).to_string() state=st.clone() required=false autocomplete="name" maxlength=NAME_MAX_CHARS />
+        <TextInput name=fields::NAME label=t_string!(i18n, complaint.name_label).to_string() state=st.clone() required=false autocomplete=autofill("name") maxlength=NAME_MAX_CHARS />
         <RadioGroup name=fields::REPLY_MODE legend=t_string!(i18n, complaint.reply_legend).to_string() options=replies state=st.clone() />
-        <TextInput name=fields::EMAIL label=t_string!(i18n, complaint.email_label).to_string() hint=t_string!(i18n, complaint.email_hint).to_string() state=st.clone() required=false conditional=true input_type="email" autocomplete="email" maxlength=EMAIL_MAX_CHARS />
+        <TextInput name=fields::EMAIL label=t_string!(i18n, complaint.email_label).to_string() hint=t_string!(i18n, complaint.email_hint).to_string() state=st.clone() required=false conditional=true input_type="email" autocomplete=autofill("email") maxlength=EMAIL_MAX_CHARS />
         <TextArea name=fields::ADDRESS label=t_string!(i18n, complaint.address_label).to_string() hint=t_string!(i18n, complaint.address_hint).to_string() state=st.clone() required=false conditional=true maxlength=ADDRESS_MAX_CHARS rows=3 />
-        <TextInput name=fields::POSTAL_CODE label=t_string!(i18n, complaint.postal_code_label).to_string() hint=t_string!(i18n, complaint.postal_code_hint).to_string() state=st required=false conditional=true autocomplete="postal-code" maxlength=10 />
+        <TextInput name=fields::POSTAL_CODE label=t_string!(i18n, complaint.postal_code_label).to_string() hint=t_string!(i18n, complaint.postal_code_hint).to_string() state=st required=false conditional=true autocomplete=autofill("postal-code") maxlength=10 />
     }
 }
 
@@ -92,7 +95,7 @@ fn ComplaintFormBody(form: ComplaintFormView) -> impl IntoView {
         <p>{t!(i18n, complaint.engagement, days = move || days)}</p>
         <ErrorSummary state=form.state.clone() fields=summary />
         <p class="fr-hint-text">{t!(i18n, complaint.required_legend)}</p>
-        <form method="post" action="/reclamation/envoi" novalidate=true class="complaint-form">
+        <form method="post" action="/reclamation/envoi" novalidate=true class="complaint-form" autocomplete=form.kiosk.then_some("off")>
             <input type="hidden" name=fields::TOKEN value=form.token.clone() />
             <input type="hidden" name=fields::LANG value=form.lang.clone() />
             <HoneypotField />
@@ -119,6 +122,7 @@ pub fn FiledPage() -> impl IntoView {
         <Title text=crate::components::title_text(move || t_string!(i18n, complaint.filed_page_title).to_string()) />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
+                let kiosk = crate::kiosk::kiosk().await.is_some();
                 match filed.await {
                     Ok(f) => view! {
                         <div class="fr-alert fr-alert--success fr-mb-4w" role="status">
@@ -127,10 +131,18 @@ pub fn FiledPage() -> impl IntoView {
                         </div>
                         <p>{t!(i18n, complaint.filed_keep)}</p>
                         {f.email_sent.then(|| view! { <p>{t!(i18n, complaint.filed_email)}</p> })}
-                        <ul class="fr-btns-group fr-btns-group--inline-md">
-                            <li><a class="fr-btn" href="/suivi">{t!(i18n, complaint.filed_track)}</a></li>
-                            <li><a class="fr-btn fr-btn--secondary" href="/">{t!(i18n, complaint.filed_again)}</a></li>
-                        </ul>
+                        {if kiosk {
+                            // A tablet: the reference stays until "Terminer" or the inactivity
+                            // reset (a visitor needs time to note it), no 10-second return.
+                            view! { <crate::kiosk::page::KioskDone refresh=false /> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="fr-btns-group fr-btns-group--inline-md">
+                                    <li><a class="fr-btn" href="/suivi">{t!(i18n, complaint.filed_track)}</a></li>
+                                    <li><a class="fr-btn fr-btn--secondary" href="/">{t!(i18n, complaint.filed_again)}</a></li>
+                                </ul>
+                            }.into_any()
+                        }}
                     }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                 }

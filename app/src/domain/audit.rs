@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// What an audit entry records. The list is closed: the database refuses any other value (a
-/// `CHECK` in `migrations/sqlite/0005_login_throttle.sql`; adding one means a migration that
-/// rebuilds the table).
+/// `CHECK` in `migrations/sqlite/0005_login_throttle.sql`, rebuilt with the tablet actions by
+/// `0008_tablets.sql`; adding one means a migration that rebuilds the table).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AuditAction {
     /// A staff member logged in.
@@ -31,11 +31,15 @@ pub enum AuditAction {
     AccountChanged,
     /// Personal data was erased.
     Erasure,
+    /// A browser was enrolled as an on-site tablet (kiosk mode).
+    TabletEnrolled,
+    /// An on-site tablet was revoked.
+    TabletRevoked,
 }
 
 impl AuditAction {
     /// Every action, in the order of the journal's filter.
-    pub const ALL: [AuditAction; 10] = [
+    pub const ALL: [AuditAction; 12] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -46,6 +50,8 @@ impl AuditAction {
         AuditAction::Export,
         AuditAction::AccountChanged,
         AuditAction::Erasure,
+        AuditAction::TabletEnrolled,
+        AuditAction::TabletRevoked,
     ];
 
     /// Stored value (also the value of the journal's `action` filter).
@@ -61,6 +67,8 @@ impl AuditAction {
             AuditAction::Export => "export",
             AuditAction::AccountChanged => "account_changed",
             AuditAction::Erasure => "erasure",
+            AuditAction::TabletEnrolled => "tablet_enrolled",
+            AuditAction::TabletRevoked => "tablet_revoked",
         }
     }
 

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod complaint;
 pub mod deadline;
 pub mod indicators;
+pub mod kiosk;
 pub mod paper_import;
 pub mod personal_data;
 pub mod questionnaire;

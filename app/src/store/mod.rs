@@ -11,6 +11,7 @@ pub mod personal_data;
 pub mod questionnaires;
 pub mod sqlite;
 pub mod reporting;
+pub mod tablets;
 
 pub use accounts::*;
 pub use audit::*;
@@ -18,6 +19,7 @@ pub use complaints::*;
 pub use personal_data::*;
 pub use questionnaires::*;
 pub use reporting::*;
+pub use tablets::*;
 
 use crate::domain::questionnaire::{Questionnaire, ResponseDimensions};
 use crate::domain::survey_form::SurveyAnswers;
@@ -283,7 +285,7 @@ pub struct NewUser {
 
 /// The storage interface. Every implementation passes the same conformance tests.
 #[async_trait]
-pub trait Store: ComplaintStore + ReportingStore + QuestionnaireStore + AuditStore + AccountStore + PersonalDataStore + Send + Sync + 'static {
+pub trait Store: ComplaintStore + ReportingStore + QuestionnaireStore + AuditStore + AccountStore + PersonalDataStore + TabletStore + Send + Sync + 'static {
     /// Runs this backend's migrations (idempotent).
     async fn migrate(&self) -> Result<(), StoreError>;
 

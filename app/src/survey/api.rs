@@ -66,6 +66,9 @@ pub struct SurveyForm {
     /// What went wrong with the previous submission as a whole: its form had expired (answers
     /// kept, a new token issued) or it was refused by the anti-stuffing protection.
     pub notice: Option<crate::form::FormNotice>,
+    /// Shown on an enrolled tablet ([`crate::kiosk`]): browser autofill off, and the form is
+    /// sent as a plain POST (the thank-you page then loads whole, with its return to `/borne`).
+    pub kiosk: bool,
 }
 
 impl SurveyForm {
@@ -143,9 +146,13 @@ pub async fn load_survey_form(site: String, lang: String) -> Result<SurveyForm, 
 }
 
 /// Submits the survey (hydrated form). `fields` are the form's `name=value` pairs, token included.
+/// From an enrolled tablet ([`crate::kiosk`], recognised from its cookie) the response is stored
+/// with the channel `tablette` and the hourly limit per address does not apply.
 #[server(prefix = "/srv", endpoint = "survey/submit", input = server_fn::codec::Json)]
 pub async fn submit_survey(site: String, fields: Vec<(String, String)>) -> Result<SubmitOutcome, AppError> {
     let state = crate::state::app_state()?;
-    let client = leptos::prelude::use_context::<http::request::Parts>().and_then(|p| state.security.client_ip(&p));
-    crate::survey::submit::submit_survey_form(&state, &site, fields, crate::store::Channel::Web, client, chrono::Utc::now()).await
+    let kiosk = crate::kiosk::current();
+    let client = leptos::prelude::use_context::<http::request::Parts>().and_then(|p| crate::kiosk::limited_client(&state, &p, kiosk.as_ref()));
+    let channel = if kiosk.is_some() { crate::store::Channel::Tablette } else { crate::store::Channel::Web };
+    crate::survey::submit::submit_survey_form(&state, &site, fields, channel, client, chrono::Utc::now()).await
 }

@@ -52,14 +52,18 @@ pub async fn render_page<C: Clone + Send + Sync + 'static>(state: &AppState, par
 
 /// `POST /enquete/{site}/reponses`: the survey form posted without JavaScript (Post/Redirect/Get).
 /// Recorded → 303 to `/enquete/{site}/merci`; rejected → the page again (422) with the answers
-/// kept and the errors listed; unknown site → 404.
+/// kept and the errors listed; unknown site → 404. From an enrolled tablet: channel `tablette`,
+/// no hourly limit per address ([`crate::kiosk`]).
 pub async fn post_survey(State(state): State<AppState>, Path(site): Path<String>, req: Request) -> Response {
     let (parts, fields) = match read_form(req).await {
         Ok(f) => f,
         Err(r) => return r,
     };
-    let client = state.security.client_ip(&parts);
-    match submit_survey_form(&state, &site, fields.clone(), Channel::Web, client, Utc::now()).await {
+    // A tablet (recognised from its cookie): channel `tablette`, no hourly limit per address.
+    let kiosk = crate::kiosk::of_parts(&parts);
+    let client = crate::kiosk::limited_client(&state, &parts, kiosk.as_ref());
+    let channel = if kiosk.is_some() { Channel::Tablette } else { Channel::Web };
+    match submit_survey_form(&state, &site, fields.clone(), channel, client, Utc::now()).await {
         Ok(SubmitOutcome::Recorded { .. }) => Redirect::to(&format!("/enquete/{site}/merci")).into_response(),
         Ok(SubmitOutcome::Rejected { errors, notice, token }) => {
             let echo = SurveyEcho { site, fields: crate::form_guard::without_honeypot(fields), errors, notice, token };

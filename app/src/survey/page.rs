@@ -137,10 +137,16 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
     });
 
     let submit_slug = slug.clone();
+    let kiosk = form.kiosk;
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
         {
             use wasm_bindgen::JsCast;
+            // On a tablet the form posts as without JavaScript: the thank-you page then loads
+            // whole, with its timed return to the start screen.
+            if kiosk {
+                return;
+            }
             ev.prevent_default();
             if submit.pending().get_untracked() {
                 return;
@@ -159,7 +165,7 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
             submit.dispatch(SubmitSurvey { site: submit_slug.clone(), fields });
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (&ev, &submit_slug);
+        let _ = (&ev, &submit_slug, kiosk);
     };
 
     let questions = form.questions.clone();
@@ -224,7 +230,7 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
             </ul>
         </div>
         <p class="fr-hint-text">{t!(i18n, survey.required_legend)}</p>
-        <form method="post" action=action_url novalidate=true on:submit=on_submit>
+        <form method="post" action=action_url novalidate=true autocomplete=kiosk.then_some("off") on:submit=on_submit>
             <input type="hidden" name="token" prop:value=move || token.get() value=form.token.clone() />
             <input type="hidden" name="lang" value=form.lang.clone() />
             <HoneypotField />
@@ -337,6 +343,7 @@ pub fn ThanksPage() -> impl IntoView {
         <Title text=crate::components::title_text(move || t_string!(i18n, thanks.page_title).to_string()) />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
+                let kiosk = crate::kiosk::kiosk().await.is_some();
                 match link.await {
                     Ok(site) => view! {
                         <div class="fr-alert fr-alert--success fr-mb-4w" role="status">
@@ -345,7 +352,12 @@ pub fn ThanksPage() -> impl IntoView {
                         </div>
                         <p>{t!(i18n, thanks.usage)}</p>
                         <p class="fr-text--sm">{site.name}</p>
-                        <p><a class="fr-btn fr-btn--secondary" href="/">{t!(i18n, thanks.again)}</a></p>
+                        {if kiosk {
+                            // A tablet: back to the start screen after 10 s, or at once.
+                            view! { <crate::kiosk::page::KioskDone refresh=true /> }.into_any()
+                        } else {
+                            view! { <p><a class="fr-btn fr-btn--secondary" href="/">{t!(i18n, thanks.again)}</a></p> }.into_any()
+                        }}
                     }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                 }

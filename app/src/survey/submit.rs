@@ -69,6 +69,7 @@ pub async fn load_form(site: &str, lang: &str) -> Result<SurveyForm, AppError> {
         prefill,
         errors,
         notice,
+        kiosk: crate::kiosk::current().is_some(),
     })
 }
 

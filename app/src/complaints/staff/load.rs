@@ -221,7 +221,7 @@ pub async fn entry_form() -> Result<EntryFormView, AppError> {
     };
     Ok(EntryFormView {
         header: staff.header(),
-        form: ComplaintFormView { sites: links(&sites), token, lang: "fr".into(), state: form_state, reply_days: state.complaints.reply_days },
+        form: ComplaintFormView { sites: links(&sites), token, lang: "fr".into(), state: form_state, reply_days: state.complaints.reply_days, kiosk: false },
         today: paris_day(now).to_string(),
     })
 }

@@ -32,6 +32,7 @@ pub fn StaffNav(header: StaffHeader) -> impl IntoView {
                     {header.is_admin.then(|| view! { <li><a class="fr-link" href="/admin/campagnes">{t!(i18n, staff.nav_campaigns)}</a></li> })}
                     {header.is_admin.then(|| view! { <li><a class="fr-link" href="/admin/journal">{t!(i18n, staff.nav_journal)}</a></li> })}
                     {header.is_admin.then(|| view! { <li><a class="fr-link" href="/admin/comptes">{t!(i18n, accounts.nav_accounts)}</a></li> })}
+                    {header.is_admin.then(|| view! { <li><a class="fr-link" href="/admin/tablettes">{t!(i18n, kiosk.nav_tablets)}</a></li> })}
                     <li><a class="fr-link" href="/admin/mot-de-passe">{t!(i18n, accounts.nav_password)}</a></li>
                 </ul>
             </nav>

@@ -7,6 +7,7 @@ mod complaints;
 mod personal_data;
 mod questionnaires;
 mod reporting;
+mod tablets;
 
 use super::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
