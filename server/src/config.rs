@@ -80,6 +80,22 @@ pub struct Config {
     /// erases at the next run after closing). GDPR art. 5(1)(e), see
     /// `app::domain::personal_data`.
     pub retention_months: u32,
+    /// `PUBLIC_BASE_URL` (e.g. `https://avis.essonne.gouv.fr`, no trailing slash kept): the address
+    /// printed in the QR codes of posters and visit-code slips. Unset: built from each request's
+    /// `Host` header (`https` when `COOKIE_SECURE`).
+    pub public_base_url: Option<String>,
+}
+
+/// `PUBLIC_BASE_URL`: an `http://` or `https://` address with a host and no query or fragment;
+/// the trailing slash is dropped.
+fn public_base_url(value: Option<String>) -> Result<Option<String>, ConfigError> {
+    let Some(v) = value else { return Ok(None) };
+    let v = v.trim().trim_end_matches('/');
+    let rest = v.strip_prefix("https://").or_else(|| v.strip_prefix("http://"));
+    match rest {
+        Some(r) if !r.is_empty() && !r.starts_with('/') && !r.contains(['?', '#', ' ']) => Ok(Some(v.to_string())),
+        _ => Err(ConfigError::Invalid { name: "PUBLIC_BASE_URL", message: format!("expected an address like https://avis.essonne.gouv.fr, got {v:?}") }),
+    }
 }
 
 /// Default sender of outgoing e-mail.
@@ -202,6 +218,7 @@ impl Config {
             public_limits: public_limits(var("PUBLIC_FORM_LIMIT_PER_HOUR"), var("TRACKING_LIMIT_PER_HOUR"))?,
             session_max_age,
             retention_months,
+            public_base_url: public_base_url(var("PUBLIC_BASE_URL"))?,
         })
     }
 }
@@ -209,6 +226,16 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn public_base_url_is_an_http_address_without_trailing_slash() {
+        assert_eq!(public_base_url(None).unwrap(), None);
+        assert_eq!(public_base_url(Some(" https://avis.essonne.gouv.fr/ ".into())).unwrap().as_deref(), Some("https://avis.essonne.gouv.fr"));
+        assert_eq!(public_base_url(Some("http://127.0.0.1:3000/avis".into())).unwrap().as_deref(), Some("http://127.0.0.1:3000/avis"));
+        for bad in ["avis.essonne.gouv.fr", "ftp://x", "https://", "https://x?y=1", "https:///chemin"] {
+            assert!(public_base_url(Some(bad.into())).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn booleans_parse_leniently_and_refuse_garbage() {

@@ -91,7 +91,8 @@ pub async fn prepare(config: &Config) -> Result<(AppState, SqliteSessionStore), 
         public_limiter: Arc::new(app::form_guard::PublicLimiter::new(config.public_limits)),
         session_max_age: config.session_max_age,
     };
-    let state = AppState { store: db.store, tokens: FormTokens::new(&key), leptos_options: config.leptos_options.clone(), complaints, security };
+    let public_url = app::state::PublicUrl { configured: config.public_base_url.clone(), https: config.secure_cookies };
+    let state = AppState { store: db.store, tokens: FormTokens::new(&key), leptos_options: config.leptos_options.clone(), complaints, security, public_url };
     Ok((state, db.sessions))
 }
 
@@ -130,6 +131,8 @@ pub fn router(state: AppState, sessions: SqliteSessionStore, secure_cookies: boo
         .route("/admin/reclamations/{id}/statut", post(app::complaints::staff::http::post_status))
         .route("/admin/reclamations/{id}/reponse", post(app::complaints::staff::http::post_reply))
         .route("/admin/courriers-types/enregistrer", post(app::complaints::staff::http::post_template))
+        .route("/admin/codes-visite/creer", post(app::codes::http::post_batch))
+        .route("/admin/codes-visite/{batch}/codes.csv", get(app::codes::http::get_batch_csv))
         .route("/admin/export/reponses", get(app::dashboard::download::get_responses))
         .route("/admin/export/remarques", get(app::dashboard::download::get_remarks))
         .route("/admin/export/reclamations", get(app::dashboard::download::get_complaints))

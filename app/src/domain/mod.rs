@@ -17,3 +17,4 @@ pub mod stats;
 pub mod survey_form;
 pub mod template;
 pub mod throttle;
+pub mod visit_code;

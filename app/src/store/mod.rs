@@ -11,6 +11,7 @@ pub mod personal_data;
 pub mod questionnaires;
 pub mod sqlite;
 pub mod reporting;
+pub mod visit_codes;
 
 pub use accounts::*;
 pub use audit::*;
@@ -18,6 +19,7 @@ pub use complaints::*;
 pub use personal_data::*;
 pub use questionnaires::*;
 pub use reporting::*;
+pub use visit_codes::*;
 
 use crate::domain::questionnaire::{Questionnaire, ResponseDimensions};
 use crate::domain::survey_form::SurveyAnswers;
@@ -139,6 +141,10 @@ pub struct NewResponse {
     pub dimensions: ResponseDimensions,
     /// Nonce of the one-time form token; `None` for generated or imported responses.
     pub token_nonce: Option<String>,
+    /// A visit code of this site the visitor came with (see [`crate::domain::visit_code`]):
+    /// [`Store::insert_response`] marks it used in the same transaction, or stores nothing when it
+    /// already was. Ignored by the batch and import methods (always `None` there).
+    pub visit_code: Option<crate::domain::visit_code::VisitCode>,
 }
 
 /// Result of [`Store::insert_response`].
@@ -148,6 +154,9 @@ pub enum InsertOutcome {
     Recorded(i64),
     /// The form token was already used: nothing stored (double click, reload, replay).
     AlreadyRecorded,
+    /// The visit code was already used (by another submission): nothing stored, the token not
+    /// consumed.
+    CodeAlreadyUsed,
 }
 
 /// A file of paper questionnaires to import (see [`Store::import_responses`]).
@@ -283,7 +292,7 @@ pub struct NewUser {
 
 /// The storage interface. Every implementation passes the same conformance tests.
 #[async_trait]
-pub trait Store: ComplaintStore + ReportingStore + QuestionnaireStore + AuditStore + AccountStore + PersonalDataStore + Send + Sync + 'static {
+pub trait Store: ComplaintStore + ReportingStore + QuestionnaireStore + AuditStore + AccountStore + PersonalDataStore + VisitCodeStore + Send + Sync + 'static {
     /// Runs this backend's migrations (idempotent).
     async fn migrate(&self) -> Result<(), StoreError>;
 
@@ -312,7 +321,10 @@ pub trait Store: ComplaintStore + ReportingStore + QuestionnaireStore + AuditSto
 
     /// Stores a response and its answers atomically. With a token nonce, the nonce is consumed in
     /// the same transaction: a nonce already used stores nothing and returns
-    /// [`InsertOutcome::AlreadyRecorded`].
+    /// [`InsertOutcome::AlreadyRecorded`]. With a visit code, the code (of the response's site)
+    /// is marked used in the same transaction (`UPDATE … WHERE used_on IS NULL`): a code already
+    /// used stores nothing and returns [`InsertOutcome::CodeAlreadyUsed`], so two simultaneous
+    /// submissions with one code store one counted response.
     async fn insert_response(&self, response: &NewResponse) -> Result<InsertOutcome, StoreError>;
 
     /// Stores every response of a paper import in **one** transaction (all or nothing), with the

@@ -46,6 +46,8 @@ pub struct TestOptions {
     pub session_max_age: Option<chrono::TimeDelta>,
     /// `RETENTION_MONTHS` (none: 12).
     pub retention_months: Option<u32>,
+    /// `PUBLIC_BASE_URL` (none: from the request's `Host`).
+    pub public_base_url: Option<String>,
 }
 
 /// Starts the server on a random port with a fresh database.
@@ -79,6 +81,7 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
         }),
         session_max_age: options.session_max_age.unwrap_or(chrono::TimeDelta::hours(i64::from(app::domain::account::DEFAULT_SESSION_MAX_HOURS))),
         retention_months: options.retention_months.unwrap_or(12),
+        public_base_url: options.public_base_url.clone(),
     };
     tokio::spawn(async move {
         if let Err(e) = server::serve(config, listener).await {
