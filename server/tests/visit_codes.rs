@@ -122,7 +122,7 @@ async fn a_visit_code_used_twice_counts_once() {
     // Typed in lower case without the dash: the same code.
     let typed = code.replace('-', "").to_lowercase();
     let (token, page) = token_with_code(&app, "evry", &typed).await;
-    assert!(page.contains(&format!("Code de visite : {code}")), "{page}");
+    assert_eq!(text_of(&page, ".visit-code-line").as_deref(), Some(format!("Code de visite : {code}").as_str()), "{page}");
     assert_eq!(attr_of(&page, "form[method=post] input[name=code]", "value").as_deref(), Some(code.as_str()));
     assert_eq!(select(&page, "form[method=post] button[type=submit]").len(), 1);
     let r = app.post_form("/enquete/evry/reponses", &answers_with_code(&token, &code)).await;

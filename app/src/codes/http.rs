@@ -19,8 +19,11 @@ use chrono::Utc;
 use std::collections::HashMap;
 use tower_sessions::Session;
 
-/// The staff member of `session` if they may manage codes, or the answer to send instead: the
-/// login page when logged out, else an error status rendered by `refuse`.
+/// The staff member of `session` if they may manage codes (quality staff, admins).
+///
+/// # Errors
+/// [`AppError::Unauthorized`] when logged out, [`AppError::Forbidden`] for an agent,
+/// [`AppError::Unavailable`].
 async fn code_manager(state: &AppState, session: &Session) -> Result<Staff, AppError> {
     let staff = staff_of(session, &state.store).await?;
     staff.require_template_manager()?;

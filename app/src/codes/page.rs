@@ -197,7 +197,7 @@ fn BatchSlips(v: BatchSlipsView) -> impl IntoView {
             {v.slips.into_iter().map(|s| {
                 let alt = t_string!(i18n, codes.qr_alt, url = s.url.clone()).to_string();
                 view! {
-                    <li class="slip" class:slip-used=s.used data-code=s.code.clone()>
+                    <li class=if s.used { "slip slip-used" } else { "slip" } data-code=s.code.clone()>
                         <p class="slip-site">{slip_site.clone()}</p>
                         <img class="slip-qr" src=s.qr.clone() alt=alt width="240" height="240" />
                         <p class="slip-code">{s.code.clone()}</p>
@@ -283,7 +283,7 @@ fn Poster(v: PosterView) -> impl IntoView {
             <p class="fr-text--sm">{if v.a3 { t!(i18n, codes.print_hint_a3).into_any() } else { t!(i18n, codes.print_hint_a4).into_any() }}</p>
             <BaseNoteLine base=v.base.clone() />
         </div>
-        <article class="poster" class:poster-a3=v.a3 class:poster-a4=!v.a3>
+        <article class=if v.a3 { "poster poster-a3" } else { "poster poster-a4" }>
             <p class="poster-site">{v.site_name.clone()}</p>
             <h1 class="poster-title">{t!(i18n, codes.poster_heading)}</h1>
             <p class="poster-text">{t!(i18n, codes.poster_text)}</p>

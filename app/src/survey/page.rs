@@ -194,7 +194,7 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
         <h1>{t!(i18n, survey.title)}</h1>
         <p class="fr-text--lead">{t!(i18n, survey.site_line, site = { let s = site_name.clone(); move || s.clone() })}</p>
         <p>{t!(i18n, survey.intro)}</p>
-        <VisitCodeNotice code=form.visit_code.clone() code_used node_ref=code_notice_ref />
+        <VisitCodeNotice code=form.visit_code.clone() code_used focus_ref=code_notice_ref />
         <div
             node_ref=summary_ref
             id="resume-erreurs"
@@ -267,13 +267,13 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
 /// code; a polite notice for a used one (`code_used`, also set when sending finds it used); a
 /// notice that an unknown code changes nothing for answering.
 #[component]
-fn VisitCodeNotice(code: Option<VisitCodeView>, code_used: RwSignal<bool>, node_ref: NodeRef<leptos::html::Div>) -> impl IntoView {
+fn VisitCodeNotice(code: Option<VisitCodeView>, code_used: RwSignal<bool>, focus_ref: NodeRef<leptos::html::Div>) -> impl IntoView {
     let i18n = use_i18n();
     let Some(code) = code else { return ().into_any() };
     let unknown = code.state == CodeState::Unknown;
     let shown = code.code.clone();
     view! {
-        <div node_ref=node_ref tabindex="-1" class="visit-code-notice">
+        <div node_ref=focus_ref tabindex="-1" class="visit-code-notice">
             <Show when=move || code_used.get()>
                 <div class="fr-alert fr-alert--info fr-mb-3w" role="status">
                     <p>{t!(i18n, survey.code_used)}</p>
