@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod codes;
 pub mod complaints;
 pub mod components;
 pub mod dashboard;
@@ -119,6 +120,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/courriers-types/enregistrer") view=complaints::staff::templates::TemplateFormPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/courriers-types/:id") view=complaints::staff::templates::TemplateFormPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/envois") view=complaints::staff::templates::OutboxPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/codes-visite") view=codes::page::CodeBatchesPage ssr=SsrMode::Async />
+                        // Where the batch form posts; a refused form is shown there again.
+                        <Route path=path!("/admin/codes-visite/creer") view=codes::page::CodeBatchesPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/codes-visite/:batch") view=codes::page::BatchSlipsPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/affiches") view=codes::page::PostersPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/affiches/:site") view=codes::page::PosterPage ssr=SsrMode::Async />
                         <Route path=path!("/donnees-personnelles") view=privacy::page::PrivacyNoticePage ssr=SsrMode::Async />
                         <Route path=path!("/accessibilite") view=accessibility::AccessibilityPage ssr=SsrMode::Async />
                         <Route path=path!("/mentions-legales") view=privacy::page::LegalNoticePage ssr=SsrMode::Async />

@@ -24,6 +24,34 @@ pub struct AppState {
     pub kiosk: crate::domain::kiosk::KioskTimings,
     /// `COOKIE_SECURE`: cookies set by the app (the tablet's) get `Secure`.
     pub secure_cookies: bool,
+    /// Where the public pages are reached (QR codes of posters and visit-code slips).
+    pub public_url: PublicUrl,
+}
+
+/// The public address printed in QR codes (`PUBLIC_BASE_URL`, see [`PublicUrl::base`]).
+#[derive(Clone, Debug, Default)]
+pub struct PublicUrl {
+    /// `PUBLIC_BASE_URL` without its trailing slash, e.g. `https://avis.essonne.gouv.fr`.
+    pub configured: Option<String>,
+    /// `COOKIE_SECURE`: the site is served over HTTPS (scheme of an address built from `Host`).
+    pub https: bool,
+}
+
+impl PublicUrl {
+    /// The base of public links: `PUBLIC_BASE_URL` when set, else `http(s)://` + the request's
+    /// `Host` header (`https` when [`PublicUrl::https`]), else `http://localhost`. The second
+    /// value says whether it came from the configuration (the staff pages tell which).
+    pub fn base(&self, parts: Option<&http::request::Parts>) -> (String, bool) {
+        if let Some(base) = &self.configured {
+            return (base.clone(), true);
+        }
+        let host = parts
+            .and_then(|p| p.headers.get(http::header::HOST))
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')))
+            .unwrap_or("localhost");
+        (format!("{}://{host}", if self.https { "https" } else { "http" }), false)
+    }
 }
 
 /// Login throttling and client addresses (from the configuration).

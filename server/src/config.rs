@@ -86,6 +86,22 @@ pub struct Config {
     /// it waits before clearing the page (see `app::kiosk`). 1 to 3600 seconds each; keep the
     /// warning at 20 seconds or more in production (WCAG 2.2.1).
     pub kiosk: KioskTimings,
+    /// `PUBLIC_BASE_URL` (e.g. `https://avis.essonne.gouv.fr`, no trailing slash kept): the address
+    /// printed in the QR codes of posters and visit-code slips. Unset: built from each request's
+    /// `Host` header (`https` when `COOKIE_SECURE`).
+    pub public_base_url: Option<String>,
+}
+
+/// `PUBLIC_BASE_URL`: an `http://` or `https://` address with a host and no query or fragment;
+/// the trailing slash is dropped.
+fn public_base_url(value: Option<String>) -> Result<Option<String>, ConfigError> {
+    let Some(v) = value else { return Ok(None) };
+    let v = v.trim().trim_end_matches('/');
+    let rest = v.strip_prefix("https://").or_else(|| v.strip_prefix("http://"));
+    match rest {
+        Some(r) if !r.is_empty() && !r.starts_with('/') && !r.contains(['?', '#', ' ']) => Ok(Some(v.to_string())),
+        _ => Err(ConfigError::Invalid { name: "PUBLIC_BASE_URL", message: format!("expected an address like https://avis.essonne.gouv.fr, got {v:?}") }),
+    }
 }
 
 /// Default sender of outgoing e-mail.
@@ -223,6 +239,7 @@ impl Config {
             session_max_age,
             retention_months,
             kiosk: kiosk_timings(var("KIOSK_IDLE_SECONDS"), var("KIOSK_WARNING_SECONDS"))?,
+            public_base_url: public_base_url(var("PUBLIC_BASE_URL"))?,
         })
     }
 }
@@ -230,6 +247,16 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn public_base_url_is_an_http_address_without_trailing_slash() {
+        assert_eq!(public_base_url(None).unwrap(), None);
+        assert_eq!(public_base_url(Some(" https://avis.essonne.gouv.fr/ ".into())).unwrap().as_deref(), Some("https://avis.essonne.gouv.fr"));
+        assert_eq!(public_base_url(Some("http://127.0.0.1:3000/avis".into())).unwrap().as_deref(), Some("http://127.0.0.1:3000/avis"));
+        for bad in ["avis.essonne.gouv.fr", "ftp://x", "https://", "https://x?y=1", "https:///chemin"] {
+            assert!(public_base_url(Some(bad.into())).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn booleans_parse_leniently_and_refuse_garbage() {

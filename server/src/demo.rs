@@ -146,6 +146,7 @@ pub async fn seed_demo(store: &DynStore, today: NaiveDate, seed: u64) -> Result<
                 dimensions: questionnaire.dimensions(&answers.choices),
                 answers,
                 token_nonce: None,
+                visit_code: None,
             };
             store.insert_response(&response).await?;
             total += 1;

@@ -184,6 +184,7 @@ pub async fn generate(store: &DynStore, today: NaiveDate, responses: u64, years:
                 dimensions: questionnaire.dimensions(&answers.choices),
                 answers,
                 token_nonce: None,
+                visit_code: None,
             });
         }
         today_responses.sort_by_key(|r| r.submitted_at);

@@ -91,6 +91,7 @@ pub async fn prepare(config: &Config) -> Result<(AppState, SqliteSessionStore), 
         public_limiter: Arc::new(app::form_guard::PublicLimiter::new(config.public_limits)),
         session_max_age: config.session_max_age,
     };
+    let public_url = app::state::PublicUrl { configured: config.public_base_url.clone(), https: config.secure_cookies };
     let state = AppState {
         store: db.store,
         tokens: FormTokens::new(&key),
@@ -99,6 +100,7 @@ pub async fn prepare(config: &Config) -> Result<(AppState, SqliteSessionStore), 
         security,
         kiosk: config.kiosk,
         secure_cookies: config.secure_cookies,
+        public_url,
     };
     Ok((state, db.sessions))
 }
@@ -138,6 +140,8 @@ pub fn router(state: AppState, sessions: SqliteSessionStore, secure_cookies: boo
         .route("/admin/reclamations/{id}/statut", post(app::complaints::staff::http::post_status))
         .route("/admin/reclamations/{id}/reponse", post(app::complaints::staff::http::post_reply))
         .route("/admin/courriers-types/enregistrer", post(app::complaints::staff::http::post_template))
+        .route("/admin/codes-visite/creer", post(app::codes::http::post_batch))
+        .route("/admin/codes-visite/{batch}/codes.csv", get(app::codes::http::get_batch_csv))
         .route("/admin/export/reponses", get(app::dashboard::download::get_responses))
         .route("/admin/export/remarques", get(app::dashboard::download::get_remarks))
         .route("/admin/export/reclamations", get(app::dashboard::download::get_complaints))

@@ -94,6 +94,13 @@ const MATRIX: &[Row] = &[
     get("/admin/donnees-personnelles?q=personne%40example.fr", [Login, Forbidden, Forbidden, Allowed, Allowed]),
     get("/admin/donnees-personnelles/effacement?q=personne%40example.fr", [Login, Forbidden, Forbidden, Allowed, Allowed]),
     get("/admin/donnees-personnelles/export?q=personne%40example.fr", [Login, Forbidden, Forbidden, Allowed, Allowed]),
+    // Visit codes and QR posters (batch 1 is made by `setup`, for Évry).
+    get("/admin/codes-visite", [Login, Forbidden, Forbidden, Allowed, Allowed]),
+    get("/admin/codes-visite/1", [Login, Forbidden, Forbidden, Allowed, Allowed]),
+    get("/admin/codes-visite/1/codes.csv", [Login, Forbidden, Forbidden, Allowed, Allowed]),
+    get("/admin/affiches", [Login, Forbidden, Forbidden, Allowed, Allowed]),
+    get("/admin/affiches/evry", [Login, Forbidden, Forbidden, Allowed, Allowed]),
+    get("/admin/affiches/evry?format=a3", [Login, Forbidden, Forbidden, Allowed, Allowed]),
     // Admins only.
     get("/admin/campagnes", [Login, Forbidden, Forbidden, Forbidden, Allowed]),
     get("/admin/journal", [Login, Forbidden, Forbidden, Forbidden, Allowed]),
@@ -115,6 +122,7 @@ const MATRIX: &[Row] = &[
     // Without the confirmation box ticked: nothing is erased, the page comes back (422).
     post("/admin/donnees-personnelles/effacement", &[("q", "personne@example.fr")], [Login, Forbidden, Forbidden, Allowed, Allowed]),
     post("/admin/rapport/actions", &[("campagne", "1")], [Login, Forbidden, Forbidden, Allowed, Allowed]),
+    post("/admin/codes-visite/creer", &[], [Login, Forbidden, Forbidden, Allowed, Allowed]),
     post("/admin/rapport/actions/supprimer", &[("campagne", "1"), ("id", "999999")], [Login, Forbidden, Forbidden, Allowed, Allowed]),
     post("/admin/campagnes/enregistrer", &[], [Login, Forbidden, Forbidden, Forbidden, Allowed]),
     post("/admin/questionnaires/1/modifier", &[], [Login, Forbidden, Forbidden, Forbidden, Allowed]),
@@ -142,6 +150,15 @@ async fn setup() -> (TestApp, DynStore, i64, i64) {
         async move { store.complaint_by_reference(&r).await.unwrap().unwrap().id }
     };
     let (own, other) = (id(own).await, id(other).await);
+    let evry = store.site_by_slug("evry").await.unwrap().unwrap();
+    let quality = store.user_by_email(QUALITE_EMAIL).await.unwrap().unwrap();
+    let batch = app::store::NewCodeBatch { site_id: evry.id, label: "Lot".into(), size: 2, created_by: quality.id, created_at: chrono::Utc::now(), token_nonce: "matrix-batch".into() };
+    let mut n = 0u8;
+    let mut next = move || {
+        n += 1;
+        app::domain::visit_code::VisitCode::from_random_bytes(|| n)
+    };
+    assert_eq!(store.create_code_batch(&batch, &mut next).await.unwrap(), app::store::CodeBatchOutcome::Created(1));
     (app, store, own, other)
 }
 

@@ -54,6 +54,7 @@ async fn respond(store: &DynStore, campaign: i64, site: &str, at: DateTime<Utc>,
         dimensions: c.questionnaire.dimensions(&answers.choices),
         answers,
         token_nonce: None,
+        visit_code: None,
     };
     store.insert_response(&response).await.unwrap();
 }

@@ -66,6 +66,7 @@ async fn a_token_nonce_is_consumed_once_and_tallies_count() {
         dimensions: camp.questionnaire.dimensions(&answers.choices),
         answers: answers.clone(),
         token_nonce: nonce.map(str::to_string),
+        visit_code: None,
     };
     assert!(matches!(s.insert_response(&response(Some("n1"))).await.unwrap(), InsertOutcome::Recorded(_)));
     assert_eq!(s.insert_response(&response(Some("n1"))).await.unwrap(), InsertOutcome::AlreadyRecorded);
@@ -146,6 +147,7 @@ async fn responses_stored_before_the_aggregates_get_their_day_and_counts_back() 
         dimensions: camp.questionnaire.dimensions(&answers.choices),
         answers,
         token_nonce: None,
+        visit_code: None,
     };
     s.insert_response(&response).await.unwrap();
     let before = s.respondents_by_day(&ResponseFilter::all()).await.unwrap();

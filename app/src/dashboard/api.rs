@@ -140,6 +140,19 @@ pub struct Dashboard {
     pub trend: Vec<MonthPoint>,
     /// Complaint indicators.
     pub complaints: ComplaintBlock,
+    /// Share of the responses shown that came with a valid visit code.
+    pub visit_codes: VisitCodeShareView,
+}
+
+/// Responses with a valid visit code among the responses shown (issue 6).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VisitCodeShareView {
+    /// Responses with a valid code.
+    pub coded: u64,
+    /// All responses.
+    pub total: u64,
+    /// Whole percentage ([`crate::domain::visit_code::coded_percent`]); `None` without responses.
+    pub percent: Option<u64>,
 }
 
 /// The dashboard for the filters `params` (staff only; an agent sees their sites only).
@@ -241,6 +254,8 @@ mod server {
         let r = resolve(&params, staff, &state.store, today).await?;
         let days = state.store.respondents_by_day(&r.filter).await?;
         let answers = state.store.answer_counts_by_month(&r.filter).await?;
+        let share = state.store.visit_code_share(&r.filter).await?;
+        let visit_codes = VisitCodeShareView { coded: share.coded, total: share.total, percent: crate::domain::visit_code::coded_percent(share.coded, share.total) };
         let shown: Vec<_> = r.sites.iter().filter(|s| r.filter.sites.allows(s.id)).cloned().collect();
         let target = r.campaign.as_ref().map(|c| c.settings.target_per_site.max(0) as u64);
         let site_progress = |site_ids: &[i64], slug: &str, name: &str| {
@@ -340,6 +355,7 @@ mod server {
             comparison,
             trend,
             complaints,
+            visit_codes,
         })
     }
 }

@@ -1,7 +1,7 @@
 //! `/admin`: the survey dashboard (filters, target progress, indicators per question, site
 //! comparison, monthly trend, complaint figures) and `/admin/remarques` (free-text remarks).
 
-use super::api::{load_dashboard, Choice, ComplaintBlock, Dashboard, FilterForm, MonthPoint, SiteProgress};
+use super::api::{load_dashboard, Choice, ComplaintBlock, Dashboard, FilterForm, MonthPoint, SiteProgress, VisitCodeShareView};
 use super::charts::{DistributionBar, IntervalChart, MonthBars};
 use super::filters::FilterParams;
 use super::format::{french_day, one_decimal, pct, share_text, signed_points};
@@ -75,6 +75,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
             <li><a class="fr-btn fr-btn--tertiary" href=remarks_href>{t!(i18n, dashboard.remarks_link)}</a></li>
         </ul>
         <ProgressTable rows=d.progress.clone() />
+        <VisitCodeShare share=d.visit_codes.clone() />
         <section class="fr-mb-6w" aria-labelledby="results-title">
             <h2 id="results-title">{t!(i18n, dashboard.results_title)} " – " {scope_label}</h2>
             <p class="fr-text--sm">{t!(i18n, dashboard.no_opinion_note)}</p>
@@ -83,6 +84,25 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
         {(!d.comparison.is_empty()).then(|| view! { <ComparisonSection comparison=d.comparison.clone() /> })}
         <TrendSection trend=d.trend.clone() />
         <ComplaintSection block=d.complaints.clone() export_href=export("reclamations", "csv") export_xlsx=export("reclamations", "xlsx") />
+    }
+}
+
+/// "Réponses avec un code de visite : 42 % (63 sur 150)" for the filters shown ("—" without
+/// responses).
+#[component]
+fn VisitCodeShare(share: VisitCodeShareView) -> impl IntoView {
+    let i18n = use_i18n();
+    let (coded, total) = (share.coded, share.total);
+    view! {
+        <section class="fr-mb-6w" aria-labelledby="visit-codes-title">
+            <h2 id="visit-codes-title" class="fr-h5">{t!(i18n, dashboard.visit_code_title)}</h2>
+            <p class="visit-code-share">
+                {match share.percent {
+                    Some(percent) => t!(i18n, dashboard.visit_code_share, percent = move || percent, coded = move || coded, total = move || total).into_any(),
+                    None => t!(i18n, dashboard.visit_code_share_none).into_any(),
+                }}
+            </p>
+        </section>
     }
 }
 

@@ -19,3 +19,4 @@ pub mod stats;
 pub mod survey_form;
 pub mod template;
 pub mod throttle;
+pub mod visit_code;

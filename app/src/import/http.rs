@@ -127,6 +127,7 @@ pub async fn post_import(State(state): State<AppState>, session: Session, req: R
                 dimensions: campaign.questionnaire.dimensions(&r.answers.choices),
                 answers: r.answers,
                 token_nonce: None,
+                visit_code: None,
             })
         })
         .collect();

@@ -12,6 +12,7 @@ pub mod questionnaires;
 pub mod sqlite;
 pub mod reporting;
 pub mod tablets;
+pub mod visit_codes;
 
 pub use accounts::*;
 pub use audit::*;
@@ -20,6 +21,7 @@ pub use personal_data::*;
 pub use questionnaires::*;
 pub use reporting::*;
 pub use tablets::*;
+pub use visit_codes::*;
 
 use crate::domain::questionnaire::{Questionnaire, ResponseDimensions};
 use crate::domain::survey_form::SurveyAnswers;
@@ -141,6 +143,10 @@ pub struct NewResponse {
     pub dimensions: ResponseDimensions,
     /// Nonce of the one-time form token; `None` for generated or imported responses.
     pub token_nonce: Option<String>,
+    /// A visit code of this site the visitor came with (see [`crate::domain::visit_code`]):
+    /// [`Store::insert_response`] marks it used in the same transaction, or stores nothing when it
+    /// already was. Ignored by the batch and import methods (always `None` there).
+    pub visit_code: Option<crate::domain::visit_code::VisitCode>,
 }
 
 /// Result of [`Store::insert_response`].
@@ -150,6 +156,9 @@ pub enum InsertOutcome {
     Recorded(i64),
     /// The form token was already used: nothing stored (double click, reload, replay).
     AlreadyRecorded,
+    /// The visit code was already used (by another submission): nothing stored, the token not
+    /// consumed.
+    CodeAlreadyUsed,
 }
 
 /// A file of paper questionnaires to import (see [`Store::import_responses`]).
@@ -285,7 +294,7 @@ pub struct NewUser {
 
 /// The storage interface. Every implementation passes the same conformance tests.
 #[async_trait]
-pub trait Store: ComplaintStore + ReportingStore + QuestionnaireStore + AuditStore + AccountStore + PersonalDataStore + TabletStore + Send + Sync + 'static {
+pub trait Store: ComplaintStore + ReportingStore + QuestionnaireStore + AuditStore + AccountStore + PersonalDataStore + TabletStore + VisitCodeStore + Send + Sync + 'static {
     /// Runs this backend's migrations (idempotent).
     async fn migrate(&self) -> Result<(), StoreError>;
 
@@ -314,7 +323,10 @@ pub trait Store: ComplaintStore + ReportingStore + QuestionnaireStore + AuditSto
 
     /// Stores a response and its answers atomically. With a token nonce, the nonce is consumed in
     /// the same transaction: a nonce already used stores nothing and returns
-    /// [`InsertOutcome::AlreadyRecorded`].
+    /// [`InsertOutcome::AlreadyRecorded`]. With a visit code, the code (of the response's site)
+    /// is marked used in the same transaction (`UPDATE … WHERE used_on IS NULL`): a code already
+    /// used stores nothing and returns [`InsertOutcome::CodeAlreadyUsed`], so two simultaneous
+    /// submissions with one code store one counted response.
     async fn insert_response(&self, response: &NewResponse) -> Result<InsertOutcome, StoreError>;
 
     /// Stores every response of a paper import in **one** transaction (all or nothing), with the

@@ -69,6 +69,18 @@ pub struct SurveyForm {
     /// Shown on an enrolled tablet ([`crate::kiosk`]): browser autofill off, and the form is
     /// sent as a plain POST (the thank-you page then loads whole, with its return to `/borne`).
     pub kiosk: bool,
+    /// The visit code the survey was opened with (`?code=`), if any, and what it is.
+    pub visit_code: Option<VisitCodeView>,
+}
+
+/// A visit code given to the survey page (see [`crate::domain::visit_code`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VisitCodeView {
+    /// The code as printed (`ABCD-EFGH`), or as typed (at most 32 characters) when it is not a
+    /// well-formed code; sent back in the form's hidden `code` field.
+    pub code: String,
+    /// Unused code of this site, used, or not a code of this site.
+    pub state: crate::domain::visit_code::CodeState,
 }
 
 impl SurveyForm {
@@ -97,6 +109,9 @@ pub enum SubmitOutcome {
         /// Token to use for the next attempt.
         token: String,
     },
+    /// The visit code of the form was already used (by an earlier response, or a simultaneous
+    /// one): nothing stored; the survey can be read, not sent again with this code.
+    CodeAlreadyUsed,
 }
 
 /// The posted form of a page rendered in answer to a plain (JavaScript-off) POST; read by
@@ -136,13 +151,14 @@ pub async fn load_site(site: String) -> Result<SiteLink, AppError> {
 }
 
 /// The survey form of `site` for the current campaign, with a fresh one-time token (or, when the
-/// page answers a rejected plain POST, the visitor's answers and the errors).
+/// page answers a rejected plain POST, the visitor's answers and the errors). `code`: the visit
+/// code of the page's `?code=`, if any (looked up for this site).
 ///
 /// # Errors
 /// [`AppError::NotFound`] for an unknown site or when no campaign exists.
 #[server(prefix = "/srv", endpoint = "survey/form")]
-pub async fn load_survey_form(site: String, lang: String) -> Result<SurveyForm, AppError> {
-    crate::survey::submit::load_form(&site, &lang).await
+pub async fn load_survey_form(site: String, lang: String, code: Option<String>) -> Result<SurveyForm, AppError> {
+    crate::survey::submit::load_form(&site, &lang, code.as_deref()).await
 }
 
 /// Submits the survey (hydrated form). `fields` are the form's `name=value` pairs, token included.

@@ -52,8 +52,9 @@ pub async fn render_page<C: Clone + Send + Sync + 'static>(state: &AppState, par
 
 /// `POST /enquete/{site}/reponses`: the survey form posted without JavaScript (Post/Redirect/Get).
 /// Recorded → 303 to `/enquete/{site}/merci`; rejected → the page again (422) with the answers
-/// kept and the errors listed; unknown site → 404. From an enrolled tablet: channel `tablette`,
-/// no hourly limit per address ([`crate::kiosk`]).
+/// kept and the errors listed; visit code already used → the page again (409) with the answers
+/// and the notice, nothing stored; unknown site → 404. From an enrolled tablet: channel
+/// `tablette`, no hourly limit per address ([`crate::kiosk`]).
 pub async fn post_survey(State(state): State<AppState>, Path(site): Path<String>, req: Request) -> Response {
     let (parts, fields) = match read_form(req).await {
         Ok(f) => f,
@@ -68,6 +69,13 @@ pub async fn post_survey(State(state): State<AppState>, Path(site): Path<String>
         Ok(SubmitOutcome::Rejected { errors, notice, token }) => {
             let echo = SurveyEcho { site, fields: crate::form_guard::without_honeypot(fields), errors, notice, token };
             crate::form_guard::render_form(&state, parts, echo, notice).await
+        }
+        // The page comes back with the answers and the "code already used" notice, without a
+        // submit button (the code's state is read again when the page is rendered).
+        Ok(SubmitOutcome::CodeAlreadyUsed) => {
+            let token = crate::domain::survey_form::form_value(&fields, "token").unwrap_or_default().to_string();
+            let echo = SurveyEcho { site, fields: crate::form_guard::without_honeypot(fields), errors: Vec::new(), notice: None, token };
+            render_page(&state, parts, echo, StatusCode::CONFLICT).await
         }
         Err(e) => {
             let status = e.status();

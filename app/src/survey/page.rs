@@ -1,13 +1,14 @@
 //! Public survey pages: home (site choice), the survey form, the thank-you page.
 
-use super::api::{list_sites, load_site, load_survey_form, option_id, QuestionView, SubmitOutcome, SubmitSurvey, SurveyForm};
+use super::api::{list_sites, load_site, load_survey_form, option_id, QuestionView, SubmitOutcome, SubmitSurvey, SurveyForm, VisitCodeView};
+use crate::domain::visit_code::CodeState;
 use crate::components::{ErrorNotice, Loading};
 use crate::domain::survey_form::{FieldError, FieldErrorKind};
 use crate::form::{FormNotice, HoneypotField};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 /// `/`: what the survey is, and one button per site.
 #[component]
@@ -52,13 +53,16 @@ fn site_param() -> Memo<String> {
     Memo::new(move |_| params.read().get("site").unwrap_or_default())
 }
 
-/// `/enquete/{site}`: the survey of the current campaign for that site.
+/// `/enquete/{site}`: the survey of the current campaign for that site; `?code=ABCD-EFGH` (the QR
+/// code of a slip) opens it with a visit code.
 #[component]
 pub fn SurveyPage() -> impl IntoView {
     let i18n = use_i18n();
     let site = site_param();
+    let query = use_query_map();
+    let code = Memo::new(move |_| query.read().get(crate::domain::visit_code::CODE_PARAM));
     let lang = move || i18n.get_locale().as_str().to_string();
-    let form = Resource::new(move || (site.get(), lang()), |(site, lang)| load_survey_form(site, lang));
+    let form = Resource::new(move || (site.get(), lang(), code.get()), |(site, lang, code)| load_survey_form(site, lang, code));
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -107,6 +111,10 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
     let notice = RwSignal::new(form.notice);
     let token = RwSignal::new(form.token.clone());
     let failed = RwSignal::new(false);
+    // The visit code was already used (when the page was loaded, or found on sending): the
+    // questions stay readable, the submit button goes.
+    let code_used = RwSignal::new(form.visit_code.as_ref().is_some_and(|c| c.state == CodeState::Used));
+    let code_notice_ref = NodeRef::<leptos::html::Div>::new();
     let submit = ServerAction::<SubmitSurvey>::new();
     let summary_ref = NodeRef::<leptos::html::Div>::new();
     let slug = form.site.slug.clone();
@@ -128,6 +136,15 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
                 token.set(t);
                 request_animation_frame(move || {
                     if let Some(el) = summary_ref.get_untracked() {
+                        let _ = el.focus();
+                    }
+                });
+            }
+            Ok(SubmitOutcome::CodeAlreadyUsed) => {
+                failed.set(false);
+                code_used.set(true);
+                request_animation_frame(move || {
+                    if let Some(el) = code_notice_ref.get_untracked() {
                         let _ = el.focus();
                     }
                 });
@@ -183,6 +200,7 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
         <h1>{t!(i18n, survey.title)}</h1>
         <p class="fr-text--lead">{t!(i18n, survey.site_line, site = { let s = site_name.clone(); move || s.clone() })}</p>
         <p>{t!(i18n, survey.intro)}</p>
+        <VisitCodeNotice code=form.visit_code.clone() code_used focus_ref=code_notice_ref />
         <div
             node_ref=summary_ref
             id="resume-erreurs"
@@ -233,6 +251,7 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
         <form method="post" action=action_url novalidate=true autocomplete=kiosk.then_some("off") on:submit=on_submit>
             <input type="hidden" name="token" prop:value=move || token.get() value=form.token.clone() />
             <input type="hidden" name="lang" value=form.lang.clone() />
+            {form.visit_code.as_ref().map(|c| view! { <input type="hidden" name=crate::domain::visit_code::CODE_PARAM value=c.code.clone() /> })}
             <HoneypotField />
             {questions
                 .into_iter()
@@ -241,11 +260,42 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
                     view! { <QuestionField question=q prefilled errors /> }
                 })
                 .collect_view()}
-            <button type="submit" class="fr-btn fr-btn--lg" aria-disabled=move || submit.pending().get().to_string()>
-                {move || if submit.pending().get() { t_string!(i18n, survey.sending) } else { t_string!(i18n, survey.submit) }}
-            </button>
+            <Show when=move || !code_used.get()>
+                <button type="submit" class="fr-btn fr-btn--lg" aria-disabled=move || submit.pending().get().to_string()>
+                    {move || if submit.pending().get() { t_string!(i18n, survey.sending) } else { t_string!(i18n, survey.submit) }}
+                </button>
+            </Show>
         </form>
     }
+}
+
+/// What the survey says about the visit code it was opened with: a discreet line for a valid
+/// code; a polite notice for a used one (`code_used`, also set when sending finds it used); a
+/// notice that an unknown code changes nothing for answering.
+#[component]
+fn VisitCodeNotice(code: Option<VisitCodeView>, code_used: RwSignal<bool>, focus_ref: NodeRef<leptos::html::Div>) -> impl IntoView {
+    let i18n = use_i18n();
+    let Some(code) = code else { return ().into_any() };
+    let unknown = code.state == CodeState::Unknown;
+    let shown = code.code.clone();
+    view! {
+        <div node_ref=focus_ref tabindex="-1" class="visit-code-notice">
+            <Show when=move || code_used.get()>
+                <div class="fr-alert fr-alert--info fr-mb-3w" role="status">
+                    <p>{t!(i18n, survey.code_used)}</p>
+                </div>
+            </Show>
+            {unknown.then(|| view! {
+                <div class="fr-alert fr-alert--warning fr-mb-3w">
+                    <p>{t!(i18n, survey.code_unknown)}</p>
+                </div>
+            })}
+            <Show when=move || !unknown && !code_used.get()>
+                <p class="fr-text--sm visit-code-line">{t!(i18n, survey.code_line, code = { let c = shown.clone(); move || c.clone() })}</p>
+            </Show>
+        </div>
+    }
+    .into_any()
 }
 
 /// One question: a radio group in a `fieldset` with the question as `legend`, or a labelled

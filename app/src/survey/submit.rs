@@ -1,14 +1,15 @@
 //! Loading and submitting the survey form (server side), shared by the server function and the
 //! plain-POST handler.
 
-use super::api::{QuestionView, SiteLink, SubmitOutcome, SurveyEcho, SurveyForm};
+use super::api::{QuestionView, SiteLink, SubmitOutcome, SurveyEcho, SurveyForm, VisitCodeView};
+use crate::domain::visit_code::{CodeState, VisitCode};
 use crate::domain::questionnaire::{localized, Questionnaire};
 use crate::domain::survey_form::{form_value, validate_answers};
 use crate::error::AppError;
 use crate::form::FormNotice;
 use crate::form_guard::PublicForm;
 use crate::state::AppState;
-use crate::store::{Channel, InsertOutcome, NewResponse};
+use crate::store::{Channel, InsertOutcome, NewResponse, Site};
 use chrono::{DateTime, Utc};
 
 /// Languages a visitor can answer in. French is complete; others fall back to French labels.
@@ -45,18 +46,39 @@ pub fn question_views(questionnaire: &Questionnaire, lang: &str) -> Vec<Question
         .collect()
 }
 
-/// The survey form of `site` (see [`super::api::survey_form`]).
+use crate::domain::visit_code::CODE_PARAM as CODE_FIELD;
+
+/// What the visit code `raw` (as given in the URL or the form) is for the survey of `site`;
+/// `None` when no code was given.
+///
+/// # Errors
+/// [`AppError::Unavailable`] when the database fails.
+async fn visit_code_view(state: &AppState, site: &Site, raw: Option<&str>) -> Result<Option<VisitCodeView>, AppError> {
+    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else { return Ok(None) };
+    Ok(Some(match VisitCode::parse(raw) {
+        Some(code) => VisitCodeView { code: code.display(), state: state.store.visit_code_state(site.id, &code).await? },
+        None => VisitCodeView { code: raw.chars().take(32).collect(), state: CodeState::Unknown },
+    }))
+}
+
+/// The survey form of `site` (see [`super::api::load_survey_form`]); `code` is the visit code of
+/// the page's URL (the posted form's code wins when the page answers a plain POST).
 ///
 /// # Errors
 /// [`AppError::NotFound`] for an unknown site or no campaign; [`AppError::Unavailable`] when the
 /// database fails.
-pub async fn load_form(site: &str, lang: &str) -> Result<SurveyForm, AppError> {
+pub async fn load_form(site: &str, lang: &str, code: Option<&str>) -> Result<SurveyForm, AppError> {
     let state = crate::state::app_state()?;
     let now = Utc::now();
     let s = state.store.site_by_slug(site).await?.ok_or(AppError::NotFound)?;
     let campaign = state.store.current_campaign(crate::time::paris_day(now)).await?.ok_or(AppError::NotFound)?;
     let lang = supported_language(lang);
     let echo = leptos::prelude::use_context::<SurveyEcho>().filter(|e| e.site == s.slug);
+    let code = match &echo {
+        Some(e) => form_value(&e.fields, CODE_FIELD).map(str::to_string),
+        None => code.map(str::to_string),
+    };
+    let visit_code = visit_code_view(&state, &s, code.as_deref()).await?;
     let (token, prefill, errors, notice) = match echo {
         Some(e) => (e.token, e.fields.into_iter().filter(|(n, _)| n.starts_with("q_")).collect(), e.errors, e.notice),
         None => (state.tokens.issue(&token_purpose(&s.slug), now), Vec::new(), Vec::new(), None),
@@ -70,6 +92,7 @@ pub async fn load_form(site: &str, lang: &str) -> Result<SurveyForm, AppError> {
         errors,
         notice,
         kiosk: crate::kiosk::current().is_some(),
+        visit_code,
     })
 }
 
@@ -79,6 +102,11 @@ pub async fn load_form(site: &str, lang: &str) -> Result<SurveyForm, AppError> {
 /// per answered question. The token is checked first: an expired or forged token stores nothing
 /// and asks the visitor to send again (with a fresh token, answers kept). A valid token whose
 /// nonce was already consumed returns `Recorded { duplicate: true }` and stores nothing.
+///
+/// A `code` field holding a visit code of this site (see [`crate::domain::visit_code`]) is
+/// marked used with the response, in its transaction; a code already used returns
+/// [`SubmitOutcome::CodeAlreadyUsed`] and stores nothing. Any other `code` (mistyped, unknown,
+/// another site's) is ignored: the response is stored without a valid code.
 ///
 /// Before anything else, the submission goes through the public-form protection
 /// ([`crate::form_guard::screen`]) with the client address `client`: refused (honeypot filled,
@@ -116,6 +144,10 @@ pub async fn submit_survey_form(
         Ok(a) => a,
         Err(errors) => return Ok(SubmitOutcome::Rejected { errors, notice: None, token }),
     };
+    let visit_code = match VisitCode::parse(field(CODE_FIELD)) {
+        Some(code) if state.store.visit_code_state(s.id, &code).await? != CodeState::Unknown => Some(code),
+        _ => None,
+    };
     let outcome = state
         .store
         .insert_response(&NewResponse {
@@ -128,7 +160,12 @@ pub async fn submit_survey_form(
             dimensions: campaign.questionnaire.dimensions(&answers.choices),
             answers,
             token_nonce: Some(nonce),
+            visit_code,
         })
         .await?;
-    Ok(SubmitOutcome::Recorded { duplicate: outcome == InsertOutcome::AlreadyRecorded })
+    Ok(match outcome {
+        InsertOutcome::Recorded(_) => SubmitOutcome::Recorded { duplicate: false },
+        InsertOutcome::AlreadyRecorded => SubmitOutcome::Recorded { duplicate: true },
+        InsertOutcome::CodeAlreadyUsed => SubmitOutcome::CodeAlreadyUsed,
+    })
 }

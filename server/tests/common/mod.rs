@@ -48,6 +48,8 @@ pub struct TestOptions {
     pub retention_months: Option<u32>,
     /// `KIOSK_IDLE_SECONDS` / `KIOSK_WARNING_SECONDS` (none: 90 and 30).
     pub kiosk: Option<app::domain::kiosk::KioskTimings>,
+    /// `PUBLIC_BASE_URL` (none: from the request's `Host`).
+    pub public_base_url: Option<String>,
 }
 
 /// Starts the server on a random port with a fresh database.
@@ -82,6 +84,7 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
         session_max_age: options.session_max_age.unwrap_or(chrono::TimeDelta::hours(i64::from(app::domain::account::DEFAULT_SESSION_MAX_HOURS))),
         retention_months: options.retention_months.unwrap_or(12),
         kiosk: options.kiosk.unwrap_or_default(),
+        public_base_url: options.public_base_url.clone(),
     };
     tokio::spawn(async move {
         if let Err(e) = server::serve(config, listener).await {

@@ -28,6 +28,7 @@ pub fn StaffNav(header: StaffHeader) -> impl IntoView {
                     {header.manages_templates.then(|| view! { <li><a class="fr-link" href="/admin/envois">{t!(i18n, staff.nav_outbox)}</a></li> })}
                     {header.manages_templates.then(|| view! { <li><a class="fr-link" href="/admin/import">{t!(i18n, staff.nav_import)}</a></li> })}
                     {header.manages_templates.then(|| view! { <li><a class="fr-link" href="/admin/rapport">{t!(i18n, staff.nav_report)}</a></li> })}
+                    {header.manages_templates.then(|| view! { <li><a class="fr-link" href="/admin/codes-visite">{t!(i18n, codes.nav)}</a></li> })}
                     {header.manages_templates.then(|| view! { <li><a class="fr-link" href="/admin/donnees-personnelles">{t!(i18n, privacy.staff_nav)}</a></li> })}
                     {header.is_admin.then(|| view! { <li><a class="fr-link" href="/admin/campagnes">{t!(i18n, staff.nav_campaigns)}</a></li> })}
                     {header.is_admin.then(|| view! { <li><a class="fr-link" href="/admin/journal">{t!(i18n, staff.nav_journal)}</a></li> })}

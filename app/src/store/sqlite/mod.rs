@@ -8,6 +8,7 @@ mod personal_data;
 mod questionnaires;
 mod reporting;
 mod tablets;
+mod visit_codes;
 
 use super::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
@@ -177,7 +178,13 @@ impl Store for SqliteStore {
                 return Ok(InsertOutcome::AlreadyRecorded);
             }
         }
-        let id = reporting::insert_response_rows(&mut tx, r, None).await?;
+        if let Some(code) = &r.visit_code {
+            if !visit_codes::claim_code(&mut tx, code, r.site_id, r.submitted_at).await? {
+                tx.rollback().await?;
+                return Ok(InsertOutcome::CodeAlreadyUsed);
+            }
+        }
+        let id = reporting::insert_response_rows(&mut tx, r, None, r.visit_code.is_some()).await?;
         if let Some(nonce) = &r.token_nonce {
             sqlx::query("UPDATE used_form_tokens SET response_id = ? WHERE nonce = ?").bind(id).bind(nonce).execute(&mut *tx).await?;
         }
@@ -210,7 +217,7 @@ impl Store for SqliteStore {
         .fetch_one(&mut *tx)
         .await?;
         for r in responses {
-            reporting::insert_response_rows(&mut tx, r, Some(id)).await?;
+            reporting::insert_response_rows(&mut tx, r, Some(id), false).await?;
         }
         tx.commit().await?;
         Ok(ImportOutcome::Imported { id, rows: responses.len() as u64 })
@@ -219,7 +226,7 @@ impl Store for SqliteStore {
     async fn insert_responses_batch(&self, responses: &[NewResponse]) -> Result<u64, StoreError> {
         let mut tx = self.pool.begin().await?;
         for r in responses {
-            reporting::insert_response_rows(&mut tx, r, None).await?;
+            reporting::insert_response_rows(&mut tx, r, None, false).await?;
         }
         tx.commit().await?;
         Ok(responses.len() as u64)

@@ -21,14 +21,16 @@ const DIMENSIONS: &str = "site_id, day, campaign_id, channel, language, procedur
 
 /// Inserts a response, its answers and its share of the aggregates (inside the caller's
 /// transaction); returns the response id.
-/// `import_id`: the paper import the response comes from, if any.
-pub(super) async fn insert_response_rows(tx: &mut SqliteConnection, r: &NewResponse, import_id: Option<i64>) -> Result<i64, StoreError> {
+/// `import_id`: the paper import the response comes from, if any. `coded`: the response came with
+/// a valid visit code, which the caller has marked used in the same transaction.
+pub(super) async fn insert_response_rows(tx: &mut SqliteConnection, r: &NewResponse, import_id: Option<i64>, coded: bool) -> Result<i64, StoreError> {
     let day = paris_day(r.submitted_at);
     let procedure = r.dimensions.procedure.as_deref().unwrap_or("");
     let appointment = r.dimensions.appointment.as_deref().unwrap_or("");
+    let coded = i64::from(coded);
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO responses (campaign_id, site_id, questionnaire_version_id, channel, language, submitted_at, day, procedure, appointment, import_id, answers)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO responses (campaign_id, site_id, questionnaire_version_id, channel, language, submitted_at, day, procedure, appointment, import_id, answers, with_visit_code)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(r.campaign_id)
     .bind(r.site_id)
@@ -41,6 +43,7 @@ pub(super) async fn insert_response_rows(tx: &mut SqliteConnection, r: &NewRespo
     .bind(appointment)
     .bind(import_id)
     .bind(answers_json(r))
+    .bind(coded)
     .fetch_one(&mut *tx)
     .await?;
     // Few statements per response (each costs a round trip to SQLite's worker thread): one
@@ -54,8 +57,9 @@ pub(super) async fn insert_response_rows(tx: &mut SqliteConnection, r: &NewRespo
         q.build().execute(&mut *tx).await?;
     }
     sqlx::query(
-        "INSERT INTO response_cube (site_id, day, campaign_id, channel, language, procedure, appointment, respondents) VALUES (?, ?, ?, ?, ?, ?, ?, 1)
-         ON CONFLICT (site_id, day, campaign_id, channel, language, procedure, appointment) DO UPDATE SET respondents = response_cube.respondents + 1",
+        "INSERT INTO response_cube (site_id, day, campaign_id, channel, language, procedure, appointment, respondents, with_visit_code) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)
+         ON CONFLICT (site_id, day, campaign_id, channel, language, procedure, appointment)
+         DO UPDATE SET respondents = response_cube.respondents + 1, with_visit_code = response_cube.with_visit_code + excluded.with_visit_code",
     )
     .bind(r.site_id)
     .bind(day)
@@ -64,15 +68,17 @@ pub(super) async fn insert_response_rows(tx: &mut SqliteConnection, r: &NewRespo
     .bind(&r.language)
     .bind(procedure)
     .bind(appointment)
+    .bind(coded)
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "INSERT INTO response_day (site_id, day, campaign_id, respondents) VALUES (?, ?, ?, 1)
-         ON CONFLICT (site_id, day, campaign_id) DO UPDATE SET respondents = response_day.respondents + 1",
+        "INSERT INTO response_day (site_id, day, campaign_id, respondents, with_visit_code) VALUES (?, ?, ?, 1, ?)
+         ON CONFLICT (site_id, day, campaign_id) DO UPDATE SET respondents = response_day.respondents + 1, with_visit_code = response_day.with_visit_code + excluded.with_visit_code",
     )
     .bind(r.site_id)
     .bind(day)
     .bind(r.campaign_id)
+    .bind(coded)
     .execute(&mut *tx)
     .await?;
     if !choices.is_empty() {
@@ -112,7 +118,7 @@ fn answers_json(r: &NewResponse) -> String {
 
 /// Whether `f` can be answered from the coarse aggregates (no channel, language, procedure or
 /// appointment filter).
-fn coarse(f: &ResponseFilter) -> bool {
+pub(super) fn coarse(f: &ResponseFilter) -> bool {
     f.channel.is_none() && f.language.is_none() && f.procedure.is_none() && f.appointment.is_none()
 }
 
@@ -179,7 +185,7 @@ pub(super) async fn fill_missing_search_text(pool: &SqlitePool) -> Result<u64, S
 }
 
 /// Adds the conditions of `f` on a table with the [`DIMENSIONS`] columns, aliased `alias`.
-fn push_response_filter(q: &mut QueryBuilder<'_, Sqlite>, alias: &str, f: &ResponseFilter) {
+pub(super) fn push_response_filter(q: &mut QueryBuilder<'_, Sqlite>, alias: &str, f: &ResponseFilter) {
     push_site_scope(q, &format!("{alias}.site_id"), &f.sites);
     if let Some(id) = f.campaign_id {
         q.push(format!(" AND {alias}.campaign_id = ")).push_bind(id);
@@ -518,7 +524,8 @@ impl ReportingStore for SqliteStore {
         for table in ["response_cube", "answer_cube", "response_day", "answer_day"] {
             sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
         }
-        sqlx::query("INSERT INTO response_day (site_id, day, campaign_id, respondents) SELECT site_id, day, campaign_id, COUNT(*) FROM responses GROUP BY site_id, day, campaign_id")
+        sqlx::query("INSERT INTO response_day (site_id, day, campaign_id, respondents, with_visit_code)
+             SELECT site_id, day, campaign_id, COUNT(*), SUM(with_visit_code) FROM responses GROUP BY site_id, day, campaign_id")
             .execute(&mut *tx)
             .await?;
         sqlx::query(
@@ -530,7 +537,7 @@ impl ReportingStore for SqliteStore {
         .execute(&mut *tx)
         .await?;
         sqlx::query(&format!(
-            "INSERT INTO response_cube ({DIMENSIONS}, respondents) SELECT {DIMENSIONS}, COUNT(*) FROM responses GROUP BY {DIMENSIONS}"
+            "INSERT INTO response_cube ({DIMENSIONS}, respondents, with_visit_code) SELECT {DIMENSIONS}, COUNT(*), SUM(with_visit_code) FROM responses GROUP BY {DIMENSIONS}"
         ))
         .execute(&mut *tx)
         .await?;
