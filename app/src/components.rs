@@ -35,8 +35,8 @@ pub fn Layout(children: Children) -> impl IntoView {
     let title_formatter = move |text: String| if text.is_empty() { service.clone() } else { format!("{text} – {service}") };
     // Staff pages stay in French (the server renders them so); after an in-app navigation
     // from a public page in another language, switch back to French.
-    let location = leptos_router::hooks::use_location();
-    let staff = Memo::new(move |_| crate::language::is_staff_path(&location.pathname.read()));
+    let pathname = leptos_router::hooks::use_location().pathname;
+    let staff = Memo::new(move |_| crate::language::is_staff_path(&pathname.read()));
     Effect::new(move |_| {
         if staff.get() && i18n.get_locale_untracked() != Locale::fr {
             i18n.set_locale(Locale::fr);
@@ -75,7 +75,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </div>
             </div>
             <div class="fr-container header-links">
-                <Show when=move || !staff.get()>
+                // Public pages; the tablet's start screen has its own, bigger, language buttons.
+                <Show when=move || !staff.get() && *pathname.read() != crate::domain::kiosk::START_PATH>
                     <crate::language::LanguageSwitcher />
                 </Show>
                 // No menu on a tablet: its visitors stay on the start screen's two paths.

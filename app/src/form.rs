@@ -117,6 +117,25 @@ pub struct SummaryField {
     pub choice: bool,
 }
 
+/// Moves the focus to the field an error link points to (the browser alone only scrolls there),
+/// keeping its question (fieldset) or field group in view. Used by the error summaries of the
+/// survey and of every form ([`ErrorSummary`]); without JavaScript the link still scrolls there.
+pub fn focus_field(ev: leptos::ev::MouseEvent, id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let Some(el) = document().get_element_by_id(id) else { return };
+        ev.prevent_default();
+        if let Some(fieldset) = el.closest("fieldset, .fr-input-group").ok().flatten() {
+            fieldset.scroll_into_view();
+        }
+        if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+            let _ = el.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ev, id);
+}
+
 /// The error summary at the top of a form (`role="alert"`, focusable, each error a link to its
 /// field). Renders nothing when the state has no problem.
 #[component]
@@ -131,7 +150,9 @@ pub fn ErrorSummary(state: FormState, fields: Vec<SummaryField>) -> impl IntoVie
             let kind = state.error(f.name)?;
             let message = error_text(i18n, kind, f.choice);
             let text = t_string!(i18n, form.error_link, field = f.label.clone(), message).to_string();
-            Some(view! { <li><a href=format!("#{}", f.focus_id)>{text}</a></li> })
+            let focus_id = f.focus_id.clone();
+            let on_click = move |ev: leptos::ev::MouseEvent| focus_field(ev, &focus_id);
+            Some(view! { <li><a href=format!("#{}", f.focus_id) on:click=on_click>{text}</a></li> })
         })
         .collect_view();
     view! {

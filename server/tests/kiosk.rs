@@ -61,7 +61,7 @@ async fn enrolment_sets_a_long_lived_cookie_and_ends_the_admin_session() {
     assert!(body.contains("Préfecture d&#x27;Évry") || body.contains("Préfecture d'Évry"), "{body}");
     assert!(!select(&body, "a[href='/enquete/evry']").is_empty() && !select(&body, "a[href='/reclamation/evry']").is_empty());
     for (code, name) in [("fr", "Français"), ("en", "English"), ("ar", "العربية"), ("es", "Español"), ("pt", "Português")] {
-        let link = select(&body, &format!("a[href='?lang={code}'][lang={code}]"));
+        let link = select(&body, &format!("a[href='/borne?lang={code}'][lang={code}]"));
         assert!(link.len() == 1 && link[0].contains(name), "{code}: {link:?}");
     }
     assert!(select(&body, "a[lang=ar]")[0].contains("dir=\"rtl\""));

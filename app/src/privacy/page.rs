@@ -88,6 +88,7 @@ pub fn PrivacyNoticePage() -> impl IntoView {
             </p>
             <h2>{t!(i18n, privacy.cookies_title)}</h2>
             <p>{t!(i18n, privacy.cookies_visitors)}</p>
+            <p>{t!(i18n, privacy.cookies_tablet)}</p>
             <p>{t!(i18n, privacy.cookies_staff)}</p>
         </div>
     }

@@ -84,24 +84,6 @@ fn error_message(i18n: leptos_i18n::I18nContext<Locale>, question: &QuestionView
     }
 }
 
-/// Moves the focus to the field an error link points to (the browser alone only scrolls there),
-/// keeping its question in view.
-fn focus_field(ev: leptos::ev::MouseEvent, id: &str) {
-    #[cfg(feature = "hydrate")]
-    {
-        let Some(el) = document().get_element_by_id(id) else { return };
-        ev.prevent_default();
-        if let Some(fieldset) = el.closest("fieldset, .fr-input-group").ok().flatten() {
-            fieldset.scroll_into_view();
-        }
-        if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
-            let _ = el.focus();
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (ev, id);
-}
-
 /// The form itself: a real `<form method="post">` (works without JavaScript); once hydrated it
 /// submits through [`SubmitSurvey`] and moves to the thank-you page without reloading.
 #[component]
@@ -239,7 +221,7 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
                                 let message = error_message(i18n, &q, &e.kind);
                                 let text = t_string!(i18n, survey.error_link, question = q.label.clone(), message).to_string();
                                 let focus_id = q.focus_id();
-                                let on_click = move |ev: leptos::ev::MouseEvent| focus_field(ev, &focus_id);
+                                let on_click = move |ev: leptos::ev::MouseEvent| crate::form::focus_field(ev, &focus_id);
                                 Some(view! { <li><a href=href on:click=on_click>{text}</a></li> })
                             })
                             .collect_view()
