@@ -72,7 +72,7 @@ test('an idle visitor is cleared away and the next one finds nothing of them', a
   await page.getByRole('button', { name: 'Envoyer mes réponses' }).click();
   await expect(page).toHaveURL(/\/enquete\/evry\/merci$/);
   await expect(page.getByRole('heading', { name: 'Merci !' })).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Terminer' })).toHaveAttribute('href', '/borne');
+  await expect(page.getByRole('link', { name: 'Terminer' })).toHaveAttribute('href', '/borne?lang=fr');
   await expect(page).toHaveURL(/\/borne$/, { timeout: 20_000 });
 });
 

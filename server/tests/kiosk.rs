@@ -167,8 +167,8 @@ async fn a_tablets_survey_and_complaint_are_stored_with_channel_tablette() {
     assert_eq!(r.headers()["cache-control"], "no-store");
     let r = app.client.get(format!("{}/enquete/evry/merci", app.base)).send().await.unwrap();
     let body = r.text().await.unwrap();
-    assert_eq!(select(&body, "meta[http-equiv=refresh][content='10;url=/borne']").len(), 1, "{body}");
-    assert!(select(&body, "a.kiosk-done[href='/borne']")[0].contains("Terminer"));
+    assert_eq!(select(&body, "meta[http-equiv=refresh][content='10;url=/borne?lang=fr']").len(), 1, "{body}");
+    assert!(select(&body, "a.kiosk-done[href='/borne?lang=fr']")[0].contains("Terminer"));
     let channel: String = sqlx::query_scalar("SELECT channel FROM responses").fetch_one(&db).await.unwrap();
     assert_eq!(channel, "tablette");
     // The next visitor gets a fresh, empty form (nothing says "already answered").
@@ -193,7 +193,7 @@ async fn a_tablets_survey_and_complaint_are_stored_with_channel_tablette() {
     // Its confirmation has "Terminer" (and no 10-second return: the reference must be noted).
     let (_, body) = app.get(&location).await;
     assert!(body.contains(&reference));
-    assert!(!select(&body, "a.kiosk-done[href='/borne']").is_empty());
+    assert!(!select(&body, "a.kiosk-done[href='/borne?lang=fr']").is_empty());
     assert!(select(&body, "meta[http-equiv=refresh]").is_empty());
     // The next visitor's form has nothing of Amina's.
     let (_, body) = app.get("/reclamation/evry").await;

@@ -3,7 +3,7 @@
 
 use super::{kiosk, KioskInfo};
 use crate::components::Loading;
-use crate::domain::kiosk::{KioskTimings, START_PATH, THANKS_RETURN_SECONDS};
+use crate::domain::kiosk::{KioskTimings, RESET_URL, START_PATH, THANKS_RETURN_SECONDS};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
@@ -94,12 +94,13 @@ pub fn KioskDone(
     refresh: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let content = format!("{THANKS_RETURN_SECONDS};url={START_PATH}");
+    // Back to the start screen in French: the next visitor starts afresh, language included.
+    let content = format!("{THANKS_RETURN_SECONDS};url={RESET_URL}");
     view! {
         {refresh.then(|| view! { <Meta http_equiv="refresh" content=content.clone() /> })}
         {refresh.then(|| view! { <p class="kiosk-return">{t!(i18n, kiosk.thanks_return, seconds = move || THANKS_RETURN_SECONDS)}</p> })}
         // A full page load: it also cancels a pending refresh.
-        <p><a class="fr-btn fr-btn--lg kiosk-done" href=START_PATH rel="external">{t!(i18n, kiosk.done)}</a></p>
+        <p><a class="fr-btn fr-btn--lg kiosk-done" href=RESET_URL rel="external">{t!(i18n, kiosk.done)}</a></p>
     }
 }
 
