@@ -78,6 +78,7 @@ pub async fn prepare(config: &Config) -> Result<(AppState, SqliteSessionStore), 
     let db = open_database(&config.database_url).await?;
     let now = chrono::Utc::now();
     seed::ensure_defaults(&db.store, app::time::paris_day(now), config.default_target, now).await?;
+    seed::translate_stored_questionnaires(&db.store).await?;
     if let Some((email, password)) = &config.bootstrap_admin {
         seed::ensure_admin(&db.store, email, password).await?;
     }

@@ -42,6 +42,28 @@ pub async fn ensure_defaults(store: &DynStore, today: NaiveDate, target: i64, no
     Ok(())
 }
 
+/// Gives every stored questionnaire version the seed's translations of the texts it shares with
+/// the seed (same key, same French), for databases created before the translations existed
+/// (issue 6). Texts changed by staff keep their French only. Idempotent; returns the number of
+/// versions updated.
+///
+/// # Errors
+/// The database fails.
+pub async fn translate_stored_questionnaires(store: &DynStore) -> Result<usize, StoreError> {
+    let seed = default_questionnaire()?;
+    let mut updated = 0;
+    for version in store.list_questionnaire_versions().await? {
+        let mut definition = version.definition.clone();
+        if app::domain::questionnaire::add_missing_translations(&mut definition, &seed) && store.add_questionnaire_translations(version.id, &definition).await? {
+            updated += 1;
+        }
+    }
+    if updated > 0 {
+        tracing::info!(updated, "added the seed's translations to stored questionnaire versions");
+    }
+    Ok(updated)
+}
+
 /// Errors creating an account.
 #[derive(Debug, thiserror::Error)]
 pub enum CreateUserError {

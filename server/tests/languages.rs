@@ -128,3 +128,33 @@ async fn the_acknowledgement_is_written_in_the_language_of_the_form() {
     assert!(outbox[0].subject.starts_with(&expected_start), "{:?} / {expected_start:?}", outbox[0].subject);
     assert!(!outbox[0].subject.contains("{reference}"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn questionnaires_stored_in_french_only_get_the_translations_at_start_up() {
+    use app::domain::questionnaire::QuestionKind;
+    let app = spawn_app().await;
+    let store = store_of(&app).await;
+    let version = store.list_questionnaire_versions().await.unwrap().remove(0);
+    // A database from before the translations: French only.
+    let mut french = version.definition.clone();
+    for q in &mut french.questions {
+        q.label.retain(|l, _| l == "fr");
+        if let Some(h) = q.hint.as_mut() {
+            h.retain(|l, _| l == "fr");
+        }
+        if let QuestionKind::SingleChoice { options } = &mut q.kind {
+            options.iter_mut().for_each(|o| o.label.retain(|l, _| l == "fr"));
+        }
+    }
+    assert!(store.add_questionnaire_translations(version.id, &french).await.unwrap());
+    let first_fr = french.questions[0].label["fr"].clone();
+    let first_en = version.definition.questions[0].label["en"].clone();
+    let legends = |body: String| select(&body, "fieldset legend");
+    let english = get_with_language(&app, "/enquete/evry", "en").await.text().await.unwrap();
+    assert!(legends(english).iter().any(|l| l.contains(&first_fr)), "French only for now");
+
+    assert_eq!(server::seed::translate_stored_questionnaires(&store).await.unwrap(), 1);
+    let english = get_with_language(&app, "/enquete/evry", "en").await.text().await.unwrap();
+    assert!(legends(english).iter().any(|l| l.contains(&first_en)), "English after the start-up step");
+    assert_eq!(server::seed::translate_stored_questionnaires(&store).await.unwrap(), 0, "idempotent");
+}

@@ -197,6 +197,47 @@ pub fn field_name(key: &str) -> String {
     format!("q_{key}")
 }
 
+/// Adds to `target` the languages `reference` has for the same texts: for each question (and its
+/// hint and answers) with the same key whose French text is identical in both, every language
+/// `target` lacks is copied from `reference`. Texts whose French differs, and languages `target`
+/// already has, are left alone, so the meaning of a stored version never changes. Returns whether
+/// anything was added. Used at start-up to give questionnaires stored before the translations
+/// existed (French only) the seed's translations (issue 6).
+pub fn add_missing_translations(target: &mut Questionnaire, reference: &Questionnaire) -> bool {
+    let mut changed = false;
+    for question in &mut target.questions {
+        let Some(other) = reference.questions.iter().find(|r| r.key == question.key) else { continue };
+        changed |= merge_languages(&mut question.label, &other.label);
+        if let (Some(hint), Some(other_hint)) = (question.hint.as_mut(), other.hint.as_ref()) {
+            changed |= merge_languages(hint, other_hint);
+        }
+        if let (QuestionKind::SingleChoice { options }, QuestionKind::SingleChoice { options: others }) = (&mut question.kind, &other.kind) {
+            for option in options {
+                if let Some(other_option) = others.iter().find(|o| o.key == option.key) {
+                    changed |= merge_languages(&mut option.label, &other_option.label);
+                }
+            }
+        }
+    }
+    changed
+}
+
+/// Copies into `target` the languages of `reference` it lacks, when both say the same in French.
+fn merge_languages(target: &mut LocalizedText, reference: &LocalizedText) -> bool {
+    match (target.get(FALLBACK_LANGUAGE), reference.get(FALLBACK_LANGUAGE)) {
+        (Some(a), Some(b)) if a == b => {}
+        _ => return false,
+    }
+    let mut changed = false;
+    for (language, text) in reference {
+        if !target.contains_key(language) {
+            target.insert(language.clone(), text.clone());
+            changed = true;
+        }
+    }
+    changed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,5 +300,34 @@ mod tests {
         let q = Questionnaire::from_json(include_str!("../../../migrations/seed/default_questionnaire.json")).unwrap();
         assert_eq!(q.procedure().map(|x| x.key.as_str()), Some("demarche"));
         assert_eq!(q.appointment().map(|x| x.key.as_str()), Some("rendez_vous"));
+    }
+
+    #[test]
+    fn stored_french_texts_get_the_reference_translations_only_when_identical() {
+        let text = |pairs: &[(&str, &str)]| pairs.iter().map(|(l, t)| (l.to_string(), t.to_string())).collect::<LocalizedText>();
+        let question = |label: LocalizedText, options: Vec<(&str, LocalizedText)>| Question {
+            key: "q".into(),
+            label,
+            hint: None,
+            required: false,
+            kind: QuestionKind::SingleChoice { options: options.into_iter().map(|(k, l)| AnswerOption { key: k.into(), label: l, satisfied: false, dissatisfied: false, no_opinion: false }).collect() },
+        };
+        let reference = Questionnaire {
+            overall_satisfaction: "q".into(),
+            procedure_question: None,
+            appointment_question: None,
+            questions: vec![question(text(&[("fr", "Satisfait ?"), ("en", "Satisfied?")]), vec![("oui", text(&[("fr", "Oui"), ("ar", "نعم")])), ("non", text(&[("fr", "Non"), ("en", "No")]))])],
+        };
+        let mut stored = reference.clone();
+        stored.questions[0] = question(text(&[("fr", "Satisfait ?")]), vec![("oui", text(&[("fr", "Oui")])), ("non", text(&[("fr", "Pas du tout"), ("pt", "Nada")]))]);
+        assert!(add_missing_translations(&mut stored, &reference));
+        let q = &stored.questions[0];
+        assert_eq!(localized(&q.label, "en"), "Satisfied?");
+        let QuestionKind::SingleChoice { options } = &q.kind else { panic!("closed question") };
+        assert_eq!(localized(&options[0].label, "ar"), "نعم");
+        // Different French: nothing copied, the stored translation kept.
+        assert_eq!(options[1].label, text(&[("fr", "Pas du tout"), ("pt", "Nada")]));
+        // Idempotent.
+        assert!(!add_missing_translations(&mut stored, &reference));
     }
 }

@@ -67,6 +67,12 @@ pub trait QuestionnaireStore: Send + Sync {
     /// (someone saved a newer one meanwhile: nothing is changed).
     async fn save_questionnaire_edit(&self, base_id: i64, definition: &Questionnaire, today: NaiveDate, now: DateTime<Utc>) -> Result<SavedVersion, StoreError>;
 
+    /// Replaces the stored definition of version `id`, answered or not. Only for adding
+    /// translations of unchanged texts ([`crate::domain::questionnaire::add_missing_translations`]):
+    /// any other change goes through [`QuestionnaireStore::save_questionnaire_edit`]. Returns
+    /// whether the version exists.
+    async fn add_questionnaire_translations(&self, id: i64, definition: &Questionnaire) -> Result<bool, StoreError>;
+
     /// Changes a campaign's settings (`is_demo` is kept as stored).
     async fn update_campaign(&self, id: i64, settings: &CampaignSettings) -> Result<bool, StoreError>;
 

@@ -43,6 +43,12 @@ impl QuestionnaireStore for SqliteStore {
         row.as_ref().map(version_from_row).transpose()
     }
 
+    async fn add_questionnaire_translations(&self, id: i64, definition: &Questionnaire) -> Result<bool, StoreError> {
+        let json = serde_json::to_string(definition).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let done = sqlx::query("UPDATE questionnaire_versions SET definition = ? WHERE id = ?").bind(json).bind(id).execute(&self.pool).await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn save_questionnaire_edit(&self, base_id: i64, definition: &Questionnaire, today: NaiveDate, now: DateTime<Utc>) -> Result<SavedVersion, StoreError> {
         let json = serde_json::to_string(definition).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut tx = self.pool.begin().await?;
