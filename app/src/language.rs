@@ -323,6 +323,12 @@ mod tests {
     }
 
     #[test]
+    fn the_survey_languages_are_the_locales() {
+        let codes: Vec<&str> = Locale::get_all().iter().map(|l| l.as_str()).collect();
+        assert_eq!(codes, crate::survey::submit::LANGUAGES);
+    }
+
+    #[test]
     fn each_language_is_named_in_itself() {
         let names: Vec<&str> = Locale::get_all().iter().map(|l| td_string!(*l, language.name)).collect();
         assert_eq!(names, ["Français", "English", "العربية", "Español", "Português"]);

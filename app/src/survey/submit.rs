@@ -12,7 +12,8 @@ use crate::state::AppState;
 use crate::store::{Channel, InsertOutcome, NewResponse, Site};
 use chrono::{DateTime, Utc};
 
-/// Languages a visitor can answer in. French is complete; others fall back to French labels.
+/// Languages a visitor can answer in: the codes of [`crate::i18n::Locale`] (checked by a test in
+/// `language.rs`); a text missing in one of them falls back to French.
 pub const LANGUAGES: [&str; 5] = ["fr", "en", "ar", "es", "pt"];
 
 /// Token purpose of the survey form of `site`.
