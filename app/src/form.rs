@@ -28,6 +28,9 @@ pub enum FormNotice {
     /// Refused by the protection of the public forms ([`crate::form_guard`]): nothing stored,
     /// everything kept.
     Refused(Refusal),
+    /// The database could not be reached: nothing stored, everything kept (the token still
+    /// unused), send again in a few moments (HTTP 503 with `Retry-After`).
+    Unavailable,
 }
 
 /// The message of a refused public form submission.
@@ -43,6 +46,7 @@ pub fn notice_text(i18n: leptos_i18n::I18nContext<Locale>, notice: FormNotice) -
     match notice {
         FormNotice::Expired => t_string!(i18n, form.error_expired).to_string(),
         FormNotice::Refused(r) => refusal_text(i18n, r),
+        FormNotice::Unavailable => t_string!(i18n, form.unavailable_kept).to_string(),
     }
 }
 

@@ -93,21 +93,26 @@ pub fn screen(state: &crate::state::AppState, form: PublicForm, fields: &[(Strin
 }
 
 /// Renders a re-displayed public form (`context` carries what was typed): 429 (Too Many
-/// Requests) with `Retry-After` in seconds when `notice` is a rate-limit refusal, 422 for any other
+/// Requests) with `Retry-After` in seconds when `notice` is a rate-limit refusal, 503 (Service
+/// Unavailable) with `Retry-After: 10` when the database could not be reached, 422 for any other
 /// problem.
 #[cfg(feature = "ssr")]
 pub async fn render_form<C: Clone + Send + Sync + 'static>(state: &crate::state::AppState, parts: http::request::Parts, context: C, notice: Option<crate::form::FormNotice>) -> axum::response::Response {
-    let too_many = match notice {
-        Some(crate::form::FormNotice::Refused(Refusal::TooMany { minutes })) => Some(minutes),
-        _ => None,
+    use crate::form::FormNotice;
+    let (status, retry_after_seconds) = match notice {
+        Some(FormNotice::Refused(Refusal::TooMany { minutes })) => (http::StatusCode::TOO_MANY_REQUESTS, Some(u64::from(minutes) * 60)),
+        Some(FormNotice::Unavailable) => (http::StatusCode::SERVICE_UNAVAILABLE, Some(UNAVAILABLE_RETRY_SECONDS)),
+        _ => (http::StatusCode::UNPROCESSABLE_ENTITY, None),
     };
-    let status = if too_many.is_some() { http::StatusCode::TOO_MANY_REQUESTS } else { http::StatusCode::UNPROCESSABLE_ENTITY };
     let mut response = crate::survey::http::render_page(state, parts, context, status).await;
-    if let Some(minutes) = too_many {
-        response.headers_mut().insert(http::header::RETRY_AFTER, http::HeaderValue::from(u64::from(minutes) * 60));
+    if let Some(seconds) = retry_after_seconds {
+        response.headers_mut().insert(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
     }
     response
 }
+
+/// `Retry-After` (seconds) of a form sent back because the database could not be reached.
+pub const UNAVAILABLE_RETRY_SECONDS: u64 = 10;
 
 #[cfg(feature = "ssr")]
 mod limiter {

@@ -29,6 +29,8 @@ pub mod privacy;
 pub mod survey;
 
 #[cfg(feature = "ssr")]
+pub mod last_known;
+#[cfg(feature = "ssr")]
 pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -26,6 +26,9 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Where the public pages are reached (QR codes of posters and visit-code slips).
     pub public_url: PublicUrl,
+    /// The sites and current campaign last read, so that the public forms still show (and keep
+    /// what visitors typed) while the database cannot be reached ([`crate::last_known`]).
+    pub last_known: crate::last_known::LastKnown,
 }
 
 /// The public address printed in QR codes (`PUBLIC_BASE_URL`, see [`PublicUrl::base`]).

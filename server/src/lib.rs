@@ -2,15 +2,16 @@
 //! (Leptos pages, server functions, plain HTTP routes), and the CLI's building blocks.
 
 pub mod config;
+pub mod database;
 pub mod demo;
 pub mod generate;
 pub mod security;
 pub mod seed;
+pub mod transfer;
 
 use app::auth::client::ClientKeys;
 use app::state::{AppState, ComplaintSettings, SecuritySettings};
-use app::store::sqlite::SqliteStore;
-use app::store::{DynStore, StoreError};
+use app::store::StoreError;
 use app::survey::token::FormTokens;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -23,7 +24,7 @@ use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRou
 use std::sync::Arc;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore as SqliteSessionStore;
+pub use database::{open_database, open_store, Database, Sessions};
 
 /// Errors at start-up.
 #[derive(Debug, thiserror::Error)]
@@ -43,30 +44,12 @@ pub enum StartError {
     /// The SMTP settings do not parse.
     #[error("e-mail: {0}")]
     Mail(#[from] app::mail::MailError),
+    /// `DATABASE_URL` names no engine we support (shown without its password).
+    #[error("DATABASE_URL {0:?} is neither sqlite://… nor postgres://…")]
+    UnknownDatabase(String),
     /// The listening socket cannot be opened.
     #[error("network: {0}")]
     Io(#[from] std::io::Error),
-}
-
-/// An opened, migrated database with the session store on the same database.
-pub struct Database {
-    /// The application store.
-    pub store: DynStore,
-    /// The tower-sessions store.
-    pub sessions: SqliteSessionStore,
-}
-
-/// Opens the database of `url` and runs the migrations (application and sessions).
-///
-/// # Errors
-/// [`StartError::Store`] or [`StartError::Sessions`].
-pub async fn open_database(url: &str) -> Result<Database, StartError> {
-    let sqlite = SqliteStore::connect(url).await?;
-    sqlite.migrate().await?;
-    use app::store::Store as _;
-    let sessions = SqliteSessionStore::new(sqlite.pool().clone());
-    sessions.migrate().await.map_err(|e| StartError::Sessions(e.to_string()))?;
-    Ok(Database { store: Arc::new(sqlite), sessions })
 }
 
 /// Opens the database, seeds first-start data (questionnaire, campaign, bootstrap admin) and
@@ -74,7 +57,7 @@ pub async fn open_database(url: &str) -> Result<Database, StartError> {
 ///
 /// # Errors
 /// [`StartError`].
-pub async fn prepare(config: &Config) -> Result<(AppState, SqliteSessionStore), StartError> {
+pub async fn prepare(config: &Config) -> Result<(AppState, Sessions), StartError> {
     let db = open_database(&config.database_url).await?;
     let now = chrono::Utc::now();
     seed::ensure_defaults(&db.store, app::time::paris_day(now), config.default_target, now).await?;
@@ -102,7 +85,11 @@ pub async fn prepare(config: &Config) -> Result<(AppState, SqliteSessionStore), 
         kiosk: config.kiosk,
         secure_cookies: config.secure_cookies,
         public_url,
+        last_known: app::last_known::LastKnown::default(),
     };
+    // What the public forms need during a database outage, read once now (then on every page).
+    state.last_known.sites(&state.store).await?;
+    state.last_known.current_campaign(&state.store, app::time::paris_day(now)).await?;
     Ok((state, db.sessions))
 }
 
@@ -122,7 +109,7 @@ async fn server_fns(State(state): State<AppState>, req: Request<Body>) -> impl I
 
 /// The whole router: pages, server functions (`/srv/…`), plain routes, sessions, compression and
 /// security layers.
-pub fn router(state: AppState, sessions: SqliteSessionStore, secure_cookies: bool) -> Router {
+pub fn router(state: AppState, sessions: Sessions, secure_cookies: bool) -> Router {
     let routes = generate_route_list(app::App);
     let session_layer = SessionManagerLayer::new(sessions)
         .with_name("avis_session")

@@ -48,6 +48,14 @@ enum Command {
         #[arg(long, default_value_t = 2021)]
         seed: u64,
     },
+    /// Copy the SQLite database of DATABASE_URL into a new, empty PostgreSQL database (every
+    /// table, ids kept, in one transaction); then set DATABASE_URL to the PostgreSQL one. Stop
+    /// the server first. Sessions are not copied: staff log in again.
+    CopyToPostgres {
+        /// The PostgreSQL database, e.g. postgres://avis@db.example:5432/avis
+        #[arg(long)]
+        to: String,
+    },
     /// Fill an empty database with generated responses for benchmarks: one campaign per full
     /// calendar year before the current one, the responses spread over the three sites and the
     /// weekdays of those years (see `make bench-dashboard`).
@@ -110,6 +118,15 @@ async fn run(cli: Cli) -> Result<(), String> {
             let today = app::time::paris_day(chrono::Utc::now());
             let c = server::demo::seed_demo_complaints(&state.store, today, config.reply_days, seed).await.map_err(|e| e.to_string())?;
             println!("{n} réponses et {c} réclamations ou suggestions de démonstration créées.");
+            Ok(())
+        }
+        Command::CopyToPostgres { to } => {
+            let report = server::transfer::copy_to_postgres(&config.database_url, &to).await.map_err(|e| e.to_string())?;
+            for (table, rows) in &report {
+                println!("{table:<24} {rows:>10}");
+            }
+            let total: i64 = report.iter().map(|(_, n)| n).sum();
+            println!("{total} lignes copiées vers {}.", server::database::redact(&to));
             Ok(())
         }
         Command::Generate { responses, years, seed } => {

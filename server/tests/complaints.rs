@@ -5,14 +5,12 @@ mod common;
 #[path = "common/smtp.rs"]
 mod smtp;
 use app::domain::complaint::{ComplaintChannel, ComplaintKind, ComplaintStatus, Procedure, ReplyMode};
-use app::store::sqlite::SqliteStore;
 use app::store::{
-    ComplaintChange, ComplaintFilter, DynStore, FileOutcome, NewComplaint, NewEmail, NewUser, OutboxState, Role, SiteScope, Store,
+    ComplaintChange, ComplaintFilter, DynStore, FileOutcome, NewComplaint, NewEmail, NewUser, OutboxState, Role, SiteScope,
 };
 use chrono::{DateTime, Datelike, Duration as ChronoDuration, NaiveDate, Utc};
 use smtp::SmtpSink;
 use common::*;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 // ---------------------------------------------------------------------------------------------
@@ -569,15 +567,9 @@ async fn acknowledgement_is_sent_once_and_retried_after_an_smtp_outage() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 6. The complaint store against a real SQLite file
+// 6. The complaint store against a real database (SQLite file or PostgreSQL, see common)
 // ---------------------------------------------------------------------------------------------
 
-async fn fresh_store() -> (DynStore, SqliteStore, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let s = SqliteStore::connect(&format!("sqlite://{}?mode=rwc", dir.path().join("c.db").display())).await.unwrap();
-    s.migrate().await.unwrap();
-    (Arc::new(s.clone()), s, dir)
-}
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -622,7 +614,7 @@ async fn site_ids(store: &DynStore) -> (i64, i64, i64) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn references_are_sequential_per_prefix_and_year_and_never_reused() {
-    let (s, raw, _d) = fresh_store().await;
+    let (s, db) = fresh_store().await;
     let (evry, palaiseau, _) = site_ids(&s).await;
     let rec = |y| new_complaint(ComplaintKind::Reclamation, evry, day(y, 3, 1), None);
     assert_eq!(filed(&s, &rec(2026)).await.1, "REC-2026-000001");
@@ -635,7 +627,7 @@ async fn references_are_sequential_per_prefix_and_year_and_never_reused() {
     // Deleting the last one does not free its number.
     let (id3, r3) = filed(&s, &rec(2026)).await;
     assert_eq!(r3, "REC-2026-000003");
-    sqlx::query("DELETE FROM complaints WHERE id = ?").bind(id3).execute(raw.pool()).await.unwrap();
+    execute_sql(&db.url, &format!("DELETE FROM complaints WHERE id = {id3}")).await;
     assert!(s.complaint_by_reference("REC-2026-000003").await.unwrap().is_none());
     assert_eq!(filed(&s, &rec(2026)).await.1, "REC-2026-000004");
 
@@ -678,7 +670,7 @@ async fn references_are_sequential_per_prefix_and_year_and_never_reused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn site_scope_hides_other_sites_complaints() {
-    let (s, _raw, _d) = fresh_store().await;
+    let (s, _db) = fresh_store().await;
     let (evry, palaiseau, etampes) = site_ids(&s).await;
     let (id, _) = filed(&s, &new_complaint(ComplaintKind::Reclamation, evry, day(2026, 3, 1), None)).await;
     let (other, _) = filed(&s, &new_complaint(ComplaintKind::Reclamation, palaiseau, day(2026, 3, 1), None)).await;
@@ -723,7 +715,7 @@ fn status_change(complaint_id: i64, from: ComplaintStatus, to: ComplaintStatus, 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stale_change_is_refused_and_records_nothing() {
-    let (s, _raw, _d) = fresh_store().await;
+    let (s, _db) = fresh_store().await;
     let (evry, _, _) = site_ids(&s).await;
     let user = s.create_user(&NewUser { email: "qualite2@essonne.gouv.fr".into(), display_name: "Qualité".into(), password_hash: "$argon2id$x".into(), role: Role::Agent }, Utc::now()).await.unwrap();
     let (id, _) = filed(&s, &new_complaint(ComplaintKind::Reclamation, evry, day(2026, 3, 1), None)).await;
@@ -760,7 +752,7 @@ async fn stale_change_is_refused_and_records_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn outbox_claims_are_leased() {
-    let (s, _raw, _d) = fresh_store().await;
+    let (s, _db) = fresh_store().await;
     let now: DateTime<Utc> = Utc::now();
     let lease = ChronoDuration::minutes(5);
     let id = s.enqueue_email(&NewEmail { to: "a@exemple.fr".into(), subject: "S".into(), body: "B".into() }, None, now).await.unwrap();
@@ -804,7 +796,7 @@ async fn outbox_claims_are_leased() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_refused_for_good_is_given_up_and_kept() {
-    let (store, _sqlite, _dir) = fresh_store().await;
+    let (store, _db) = fresh_store().await;
     let now = Utc::now();
     let bad = NewEmail { to: "pas une adresse".into(), subject: "Accusé".into(), body: "…".into() };
     let id = store.enqueue_email(&bad, None, now).await.unwrap();

@@ -31,8 +31,11 @@ async fn enrol(app: &TestApp, site: &str, label: &str) -> String {
     r.headers().get("set-cookie").expect("the tablet cookie").to_str().unwrap().to_string()
 }
 
-async fn pool(app: &TestApp) -> sqlx::SqlitePool {
-    sqlx::SqlitePool::connect(&app.database_url).await.unwrap()
+/// The only row of `sql`'s result, as text (see common::query_text).
+async fn one_row(app: &TestApp, sql: &str) -> Vec<Option<String>> {
+    let mut rows = query_text(&app.database_url, sql).await;
+    assert_eq!(rows.len(), 1, "{sql}: {rows:?}");
+    rows.remove(0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -70,15 +73,17 @@ async fn enrolment_sets_a_long_lived_cookie_and_ends_the_admin_session() {
     assert_eq!(select(&body, "dialog.kiosk-dialog[aria-modal=true]:not([open])").len(), 1, "{body}");
 
     // Only the token's hash is stored; the enrolment is in the audit log, without the token.
-    let db = pool(&app).await;
-    let (hash, label, seen): (String, String, Option<String>) = sqlx::query_as("SELECT token_hash, label, last_seen_at FROM tablets").fetch_one(&db).await.unwrap();
+    let row = one_row(&app, "SELECT token_hash, label, last_seen_at FROM tablets").await;
+    let (hash, label, seen) = (row[0].clone().unwrap(), row[1].clone().unwrap(), row[2].clone());
     assert_eq!(hash, app::domain::kiosk::token_hash(&token));
     assert_ne!(hash, token);
     assert_eq!(label, "Accueil titres de séjour");
     assert!(seen.is_some(), "its requests are seen");
-    let (details, target): (String, String) = sqlx::query_as("SELECT details, target FROM audit_log WHERE action = 'tablet_enrolled'").fetch_one(&db).await.unwrap();
+    let row = one_row(&app, "SELECT details, target FROM audit_log WHERE action = 'tablet_enrolled'").await;
+    let (details, target) = (row[0].clone().unwrap(), row[1].clone().unwrap());
     assert!(details.contains("Accueil titres de séjour") && target.starts_with("tablette "), "{details} {target}");
-    let leaked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE details LIKE ? OR target LIKE ?").bind(format!("%{token}%")).bind(format!("%{token}%")).fetch_one(&db).await.unwrap();
+    let pattern = sql_quote(&format!("%{token}%"));
+    let leaked = query_i64(&app.database_url, &format!("SELECT COUNT(*) FROM audit_log WHERE details LIKE {pattern} OR target LIKE {pattern}")).await;
     assert_eq!(leaked, 0);
 }
 
@@ -96,7 +101,7 @@ async fn enrolment_is_over_https_secure_and_refuses_bad_input() {
     let r = app.post_form("/admin/tablettes/enroler", &[("token", &token), ("site", "evry"), ("libelle", &long)]).await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains(&long), "the label typed is kept");
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tablets").fetch_one(&pool(&app).await).await.unwrap();
+    let n = query_i64(&app.database_url, "SELECT COUNT(*) FROM tablets").await;
     assert_eq!(n, 0);
     // Then a good one: the cookie is Secure.
     let r = app.post_form("/admin/tablettes/enroler", &[("token", &token), ("site", "palaiseau"), ("libelle", "Hall")]).await;
@@ -129,8 +134,7 @@ async fn a_revoked_or_unknown_token_is_not_a_tablet() {
     // Revoking twice changes nothing (one audit entry); an unknown id is 404.
     assert_eq!(app.post_form(&format!("/admin/tablettes/{id}/revocation"), &[]).await.status(), 303);
     assert_eq!(app.post_form("/admin/tablettes/999/revocation", &[]).await.status(), 404);
-    let db = pool(&app).await;
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'tablet_revoked'").fetch_one(&db).await.unwrap();
+    let n = query_i64(&app.database_url, "SELECT COUNT(*) FROM audit_log WHERE action = 'tablet_revoked'").await;
     assert_eq!(n, 1);
 
     // The cookie is still in the jar, and worthless at once: no kiosk, and a response from that
@@ -140,7 +144,7 @@ async fn a_revoked_or_unknown_token_is_not_a_tablet() {
     assert!(r.headers().get("cache-control").is_none_or(|v| *v != "no-store"));
     let token = app.survey_token("etampes").await;
     assert_eq!(app.post_form("/enquete/etampes/reponses", &survey_answers(&token)).await.status(), 303);
-    let channel: String = sqlx::query_scalar("SELECT channel FROM responses").fetch_one(&db).await.unwrap();
+    let channel = one_row(&app, "SELECT channel FROM responses").await[0].clone().unwrap();
     assert_eq!(channel, "web");
 
     // A made-up token is no tablet either.
@@ -153,7 +157,6 @@ async fn a_revoked_or_unknown_token_is_not_a_tablet() {
 async fn a_tablets_survey_and_complaint_are_stored_with_channel_tablette() {
     let app = spawn_app().await;
     enrol(&app, "evry", "Accueil").await;
-    let db = pool(&app).await;
 
     // The survey: no-store, autofill off, stored as `tablette`; its thank-you page goes back to
     // the start screen after 10 s (no JavaScript needed) or at once with "Terminer".
@@ -169,7 +172,7 @@ async fn a_tablets_survey_and_complaint_are_stored_with_channel_tablette() {
     let body = r.text().await.unwrap();
     assert_eq!(select(&body, "meta[http-equiv=refresh][content='10;url=/borne?lang=fr']").len(), 1, "{body}");
     assert!(select(&body, "a.kiosk-done[href='/borne?lang=fr']")[0].contains("Terminer"));
-    let channel: String = sqlx::query_scalar("SELECT channel FROM responses").fetch_one(&db).await.unwrap();
+    let channel = one_row(&app, "SELECT channel FROM responses").await[0].clone().unwrap();
     assert_eq!(channel, "tablette");
     // The next visitor gets a fresh, empty form (nothing says "already answered").
     let (status, body) = app.get("/enquete/evry").await;
@@ -227,7 +230,7 @@ async fn tablets_are_exempt_from_the_hourly_limit_per_address() {
     assert_eq!(app.post_form("/enquete/evry/reponses", &survey_answers(&token)).await.status(), 303);
     let token = app.survey_token("evry").await;
     assert_eq!(app.post_form("/enquete/evry/reponses", &survey_answers(&token)).await.status(), 429);
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM responses WHERE channel = 'tablette'").fetch_one(&pool(&app).await).await.unwrap();
+    let n = query_i64(&app.database_url, "SELECT COUNT(*) FROM responses WHERE channel = 'tablette'").await;
     assert_eq!(n, 5);
 }
 
@@ -255,9 +258,8 @@ async fn only_admins_enrol_and_revoke() {
     let r = app.post_form("/admin/tablettes/enroler", &[("site", "evry"), ("libelle", "Pirate")]).await;
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], "/admin/connexion");
-    let db = pool(&app).await;
-    let (n, revoked): (i64, i64) = sqlx::query_as("SELECT COUNT(*), COUNT(revoked_at) FROM tablets").fetch_one(&db).await.unwrap();
-    assert_eq!((n, revoked), (1, 0));
+    let row = one_row(&app, "SELECT COUNT(*), COUNT(revoked_at) FROM tablets").await;
+    assert_eq!(row, vec![Some("1".to_string()), Some("0".to_string())]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -272,11 +274,10 @@ async fn enrolling_a_tablet_again_replaces_it_and_a_double_submit_enrols_once() 
     let r = app.post_form("/admin/tablettes/enroler", &[("token", &token), ("site", "palaiseau"), ("libelle", "Seconde")]).await;
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], "/admin/connexion");
-    let db = pool(&app).await;
-    let rows: Vec<(String, Option<String>)> = sqlx::query_as("SELECT label, revoked_at FROM tablets ORDER BY id").fetch_all(&db).await.unwrap();
+    let rows = query_text(&app.database_url, "SELECT label, revoked_at FROM tablets ORDER BY id").await;
     assert_eq!(rows.len(), 2);
-    assert!(rows[0].1.is_some(), "the browser's previous tablet is revoked");
-    assert!(rows[1].1.is_none());
+    assert!(rows[0][1].is_some(), "the browser's previous tablet is revoked");
+    assert!(rows[1][1].is_none());
     let (_, body) = app.get("/borne").await;
     assert!(body.contains("Palaiseau"), "{body}");
 }
@@ -292,7 +293,7 @@ async fn kiosk_pages_do_not_use_a_staff_session() {
     assert!(select(&body, ".staff-nav").is_empty() && !body.contains("/admin/deconnexion"));
     let token = app.survey_token("evry").await;
     assert_eq!(app.post_form("/enquete/evry/reponses", &survey_answers(&token)).await.status(), 303);
-    let channel: String = sqlx::query_scalar("SELECT channel FROM responses").fetch_one(&pool(&app).await).await.unwrap();
+    let channel = one_row(&app, "SELECT channel FROM responses").await[0].clone().unwrap();
     assert_eq!(channel, "tablette");
     // The staff pages themselves are not kiosk pages (the admin can revoke from here).
     let r = app.client.get(format!("{}/admin/tablettes", app.base)).send().await.unwrap();

@@ -46,27 +46,9 @@ async fn close_at(store: &DynStore, reference: &str, at: DateTime<Utc>, reason: 
     assert!(store.change_complaint(&change, &SiteScope::All).await.unwrap());
 }
 
-/// Every `table.column` of the database (any declared type, read as text) containing `needle`
-/// (lower-cased on both sides).
+/// Every `table.column` of the test server's database containing `needle` (see common).
 async fn columns_containing(app: &TestApp, needle: &str) -> Vec<String> {
-    let pool = sqlx::SqlitePool::connect(&app.database_url).await.expect("pool");
-    let columns: Vec<(String, String)> = sqlx::query_as(
-        "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' ORDER BY m.name, p.cid",
-    )
-    .fetch_all(&pool)
-    .await
-    .expect("columns");
-    assert!(columns.len() > 50, "the scan sees the whole schema: {columns:?}");
-    let mut found = Vec::new();
-    for (table, column) in columns {
-        let sql = format!("SELECT COUNT(*) FROM \"{table}\" WHERE instr(lower(CAST(\"{column}\" AS TEXT)), ?) > 0");
-        let n: i64 = sqlx::query_scalar(&sql).bind(needle.to_lowercase()).fetch_one(&pool).await.expect(&sql);
-        if n > 0 {
-            found.push(format!("{table}.{column}"));
-        }
-    }
-    pool.close().await;
-    found
+    common::columns_containing(&app.database_url, needle).await
 }
 
 async fn download(app: &TestApp, path: &str) -> (u16, String) {

@@ -54,7 +54,7 @@ fn site_links(sites: &[Site]) -> Vec<SiteLink> {
 /// [`AppError::Unavailable`] when the database fails.
 pub async fn load_public_form(site: Option<String>, lang: &str) -> Result<ComplaintFormView, AppError> {
     let state = crate::state::app_state()?;
-    let sites = state.store.list_sites().await?;
+    let sites = state.last_known.sites(&state.store).await?;
     let echo = leptos::prelude::use_context::<super::api::ComplaintEcho>();
     let (token, form_state) = match echo {
         Some(e) => (e.token, e.state),
@@ -105,7 +105,7 @@ pub fn acknowledgement(kind: ComplaintKind, to: &str, received_on: chrono::Naive
 /// [`AppError::Unavailable`] when the database fails.
 pub async fn file(state: &AppState, values: Vec<(String, String)>, channel: ComplaintChannel, staff: Option<i64>, now: DateTime<Utc>) -> Result<Filing, AppError> {
     let purpose = if staff.is_some() { STAFF_FORM } else { PUBLIC_FORM };
-    let sites = state.store.list_sites().await?;
+    let sites = state.last_known.sites(&state.store).await?;
     let slugs: Vec<&str> = sites.iter().map(|s| s.slug.as_str()).collect();
     let today = paris_day(now);
     let validated = validate_complaint(&values, &slugs, channel, today, staff.is_some());
@@ -148,7 +148,17 @@ pub async fn file(state: &AppState, values: Vec<(String, String)>, channel: Comp
         token_nonce: Some(nonce),
         acknowledgement: ack_email,
     };
-    Ok(match state.store.file_complaint(&complaint).await? {
+    let outcome = match state.store.file_complaint(&complaint).await {
+        Ok(outcome) => outcome,
+        // The database cannot be reached: nothing stored, everything typed and the (unused)
+        // token come back with the notice, to send again in a few moments.
+        Err(e) if crate::last_known::is_outage(&e) => {
+            tracing::warn!(error = %e, "complaint not stored: database unreachable");
+            return Ok(Filing::Rejected { state: FormState { values, errors: Vec::new(), notice: Some(crate::form::FormNotice::Unavailable) }, token });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(match outcome {
         FileOutcome::Filed { id, reference } => Filing::Filed { id: Some(id), reference: Some(reference), email_sent },
         // Replayed token: say what the first filing did (an address typed only in the replay
         // was not stored and no e-mail goes to it).

@@ -17,7 +17,9 @@ use chrono::Utc;
 /// with the same token) → 303 to the confirmation with the reference; rejected → the form again
 /// (422) with everything typed kept and the errors listed. A submission refused by the
 /// public-form protection ([`crate::form_guard::screen`]) stores nothing and gets the form back
-/// with everything kept and the reason (429 with `Retry-After`, or 422 for the honeypot). From an
+/// with everything kept and the reason (429 with `Retry-After`, or 422 for the honeypot). When the
+/// database cannot be reached, nothing is stored and the form comes back (503 with `Retry-After`)
+/// with everything typed, the same token and a notice to send again. From an
 /// enrolled tablet ([`crate::kiosk`]): channel `tablette`, and no hourly limit per address.
 pub async fn post_complaint(State(state): State<AppState>, req: Request) -> Response {
     let (parts, values) = match read_form(req).await {
@@ -38,7 +40,10 @@ pub async fn post_complaint(State(state): State<AppState>, req: Request) -> Resp
     match file(&state, values, channel, None, now).await {
         Ok(Filing::Filed { reference: Some(reference), email_sent, .. }) => Redirect::to(&filed_link(&state, &reference, email_sent)).into_response(),
         Ok(Filing::Filed { reference: None, .. }) => Redirect::to("/suivi").into_response(),
-        Ok(Filing::Rejected { state: form_state, token }) => render_page(&state, parts, ComplaintEcho { state: form_state, token }, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Ok(Filing::Rejected { state: form_state, token }) => {
+            let notice = form_state.notice;
+            render_form(&state, parts, ComplaintEcho { state: form_state, token }, notice).await
+        }
         Err(e) => {
             let status = e.status();
             render_page(&state, parts, (), status).await

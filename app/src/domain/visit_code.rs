@@ -107,6 +107,9 @@ pub enum CodeState {
     /// Not a code of this site (mistyped, unknown, or another site's): the survey is answered
     /// normally, the response counts without a code.
     Unknown,
+    /// Not looked up: the database could not be reached when the page was shown (the code is
+    /// kept in the form and checked when it is sent; nothing is said about it meanwhile).
+    Unchecked,
 }
 
 /// Share of responses with a valid code, as shown on the dashboard: the whole percentage

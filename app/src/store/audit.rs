@@ -2,7 +2,8 @@
 //! Part of [`super::Store`] (a supertrait).
 //!
 //! The audit log offers **insert and query only**: there is no update or delete here, and the
-//! database refuses them too (triggers in `migrations/sqlite/0005_login_throttle.sql`).
+//! database refuses them too (triggers in `migrations/sqlite/0008_tablets.sql` and
+//! `migrations/postgres/0001_init.sql`), but for blanking an e-mail (erasure of personal data).
 
 use super::{StoreError, User};
 use crate::domain::audit::AuditAction;
@@ -135,6 +136,46 @@ pub trait AuditStore {
 
     /// Forgets the counter `key` (a successful login clears its account's counter).
     async fn clear_throttle(&self, key: &ThrottleKey) -> Result<(), StoreError>;
+}
+
+/// An `audit_log` row (`id, at, user_id, user_email, action, target, details, client_hash`), as
+/// both backends decode it.
+#[derive(sqlx::FromRow)]
+pub(crate) struct AuditRow {
+    id: i64,
+    at: DateTime<Utc>,
+    user_id: Option<i64>,
+    user_email: Option<String>,
+    action: String,
+    target: Option<String>,
+    details: Option<String>,
+    client_hash: Option<String>,
+}
+
+impl TryFrom<AuditRow> for AuditRecord {
+    type Error = StoreError;
+
+    fn try_from(r: AuditRow) -> Result<Self, StoreError> {
+        let action = AuditAction::parse(&r.action).ok_or_else(|| StoreError::Corrupt(format!("audit action {:?}", r.action)))?;
+        Ok(AuditRecord {
+            id: r.id,
+            entry: AuditEntry { at: r.at, user_id: r.user_id, user_email: r.user_email, action, target: r.target, details: r.details, client_hash: r.client_hash },
+        })
+    }
+}
+
+/// A `login_throttle` counter (`failures, window_start, locked_until`).
+#[derive(sqlx::FromRow)]
+pub(crate) struct ThrottleRow {
+    failures: i64,
+    window_start: DateTime<Utc>,
+    locked_until: Option<DateTime<Utc>>,
+}
+
+impl From<ThrottleRow> for ThrottleCounter {
+    fn from(r: ThrottleRow) -> Self {
+        ThrottleCounter { failures: u32::try_from(r.failures.max(0)).unwrap_or(u32::MAX), window_start: r.window_start, locked_until: r.locked_until }
+    }
 }
 
 #[cfg(test)]

@@ -377,3 +377,187 @@ pub trait ComplaintStore: Send + Sync {
     /// Messages about one complaint, oldest first.
     async fn complaint_emails(&self, complaint_id: i64) -> Result<Vec<OutboxEmail>, StoreError>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Rows as both backends select them (raw column values, decoded by sqlx for SQLite and
+// PostgreSQL alike), and their conversion to the types above (shared, so both backends map a row
+// the same way and report the same errors).
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("unknown {what} {value:?}"))
+}
+
+/// Parses the stored text `value` of `column` with `parse` ([`StoreError::Corrupt`] if it does
+/// not parse).
+pub(crate) fn parse_column<T>(column: &str, value: &str, parse: fn(&str) -> Option<T>) -> Result<T, StoreError> {
+    parse(value).ok_or_else(|| corrupt(column, value))
+}
+
+/// A complaint with its site, as selected by the backends' `COMPLAINT_COLUMNS`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct ComplaintRow {
+    id: i64,
+    reference: String,
+    kind: String,
+    procedure: String,
+    channel: String,
+    message: String,
+    reply_mode: String,
+    requester_name: Option<String>,
+    email: Option<String>,
+    postal_address: Option<String>,
+    postal_code: Option<String>,
+    language: String,
+    received_on: NaiveDate,
+    reply_days: i64,
+    status: String,
+    acknowledged_on: Option<NaiveDate>,
+    replied_on: Option<NaiveDate>,
+    reply_subject: Option<String>,
+    reply_text: Option<String>,
+    dismissal_reason: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    closed_at: Option<DateTime<Utc>>,
+    erased_at: Option<DateTime<Utc>>,
+    site_id: i64,
+    slug: String,
+    name: String,
+    site_kind: String,
+    address: String,
+}
+
+impl TryFrom<ComplaintRow> for Complaint {
+    type Error = StoreError;
+
+    fn try_from(r: ComplaintRow) -> Result<Self, StoreError> {
+        Ok(Complaint {
+            id: r.id,
+            reference: r.reference,
+            kind: parse_column("kind", &r.kind, ComplaintKind::parse)?,
+            site: Site { id: r.site_id, slug: r.slug, name: r.name, kind: r.site_kind },
+            site_address: r.address,
+            procedure: parse_column("procedure", &r.procedure, Procedure::parse)?,
+            channel: parse_column("channel", &r.channel, ComplaintChannel::parse)?,
+            message: r.message,
+            reply_mode: parse_column("reply_mode", &r.reply_mode, ReplyMode::parse)?,
+            requester_name: r.requester_name,
+            email: r.email,
+            postal_address: r.postal_address,
+            postal_code: r.postal_code,
+            language: r.language,
+            received_on: r.received_on,
+            reply_days: u32::try_from(r.reply_days).map_err(|_| corrupt("reply_days", &r.reply_days.to_string()))?,
+            status: parse_column("status", &r.status, ComplaintStatus::parse)?,
+            acknowledged_on: r.acknowledged_on,
+            replied_on: r.replied_on,
+            reply_subject: r.reply_subject,
+            reply_text: r.reply_text,
+            dismissal_reason: r.dismissal_reason,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            closed_at: r.closed_at,
+            erased_at: r.erased_at,
+        })
+    }
+}
+
+/// One history entry (`complaint_events` joined to the agent's name).
+#[derive(sqlx::FromRow)]
+pub(crate) struct ComplaintEventRow {
+    at: DateTime<Utc>,
+    display_name: Option<String>,
+    action: String,
+    from_status: Option<String>,
+    to_status: Option<String>,
+    detail: Option<String>,
+}
+
+impl TryFrom<ComplaintEventRow> for ComplaintEvent {
+    type Error = StoreError;
+
+    fn try_from(r: ComplaintEventRow) -> Result<Self, StoreError> {
+        let status = |column: &str, v: Option<String>| v.map(|v| parse_column(column, &v, ComplaintStatus::parse)).transpose();
+        Ok(ComplaintEvent {
+            at: r.at,
+            user_name: r.display_name,
+            action: r.action,
+            from_status: status("from_status", r.from_status)?,
+            to_status: status("to_status", r.to_status)?,
+            detail: r.detail,
+        })
+    }
+}
+
+/// A reply template (`id, name, kind, procedure, subject, body, active, updated_at`).
+#[derive(sqlx::FromRow)]
+pub(crate) struct TemplateRow {
+    id: i64,
+    name: String,
+    kind: Option<String>,
+    procedure: Option<String>,
+    subject: String,
+    body: String,
+    active: bool,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<TemplateRow> for ReplyTemplate {
+    type Error = StoreError;
+
+    fn try_from(r: TemplateRow) -> Result<Self, StoreError> {
+        Ok(ReplyTemplate {
+            id: r.id,
+            name: r.name,
+            kind: r.kind.map(|k| parse_column("template kind", &k, ComplaintKind::parse)).transpose()?,
+            procedure: r.procedure.map(|p| parse_column("template procedure", &p, Procedure::parse)).transpose()?,
+            subject: r.subject,
+            body: r.body,
+            active: r.active,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+/// An outbox message, as selected by the backends' `OUTBOX_COLUMNS`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct OutboxRow {
+    id: i64,
+    to_address: String,
+    subject: String,
+    body: String,
+    complaint_id: Option<i64>,
+    state: String,
+    attempts: i64,
+    next_attempt_at: DateTime<Utc>,
+    last_error: Option<String>,
+    created_at: DateTime<Utc>,
+    sent_at: Option<DateTime<Utc>>,
+    erased_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<OutboxRow> for OutboxEmail {
+    type Error = StoreError;
+
+    fn try_from(r: OutboxRow) -> Result<Self, StoreError> {
+        Ok(OutboxEmail {
+            id: r.id,
+            to_address: r.to_address,
+            subject: r.subject,
+            body: r.body,
+            state: match r.state.as_str() {
+                "pending" => OutboxState::Pending,
+                "sent" => OutboxState::Sent,
+                "failed" => OutboxState::Failed,
+                other => return Err(corrupt("outbox state", other)),
+            },
+            attempts: u32::try_from(r.attempts).unwrap_or(u32::MAX),
+            next_attempt_at: r.next_attempt_at,
+            last_error: r.last_error,
+            created_at: r.created_at,
+            sent_at: r.sent_at,
+            complaint_id: r.complaint_id,
+            erased_at: r.erased_at,
+        })
+    }
+}

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod complaints;
 pub mod personal_data;
 pub mod questionnaires;
+pub mod postgres;
 pub mod sqlite;
 pub mod reporting;
 pub mod tablets;

@@ -31,6 +31,44 @@ pub struct QuestionnaireVersion {
     pub definition: Questionnaire,
 }
 
+/// A row of the backends' `VERSION_SELECT`: `campaigns` is the campaigns' names joined by
+/// [`CAMPAIGN_NAME_SEPARATOR`] (NULL when none).
+#[derive(sqlx::FromRow)]
+pub(crate) struct VersionDbRow {
+    id: i64,
+    questionnaire_id: i64,
+    name: String,
+    version: i64,
+    definition: String,
+    created_at: DateTime<Utc>,
+    responses: i64,
+    campaigns: Option<String>,
+    superseded: bool,
+}
+
+/// Separator of the campaign names in [`VersionDbRow`] (ASCII unit separator, never typed in a name).
+pub(crate) const CAMPAIGN_NAME_SEPARATOR: char = '\u{1f}';
+
+impl VersionDbRow {
+    /// The version, its definition parsed.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when the stored definition does not parse.
+    pub(crate) fn into_version(self) -> Result<QuestionnaireVersion, StoreError> {
+        Ok(QuestionnaireVersion {
+            id: self.id,
+            questionnaire_id: self.questionnaire_id,
+            name: self.name,
+            version: self.version,
+            superseded: self.superseded,
+            created_at: self.created_at,
+            responses: self.responses.max(0) as u64,
+            campaigns: self.campaigns.map(|c| c.split(CAMPAIGN_NAME_SEPARATOR).map(str::to_string).collect()).unwrap_or_default(),
+            definition: Questionnaire::from_json(&self.definition).map_err(StoreError::Corrupt)?,
+        })
+    }
+}
+
 /// Result of [`QuestionnaireStore::save_questionnaire_edit`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SavedVersion {

@@ -11,11 +11,14 @@
 //! Days are Europe/Paris calendar days (`responses.day`, computed from the UTC `submitted_at`
 //! when the response is stored); timestamps are UTC.
 
-use super::{Campaign, Channel, Complaint, ComplaintFilter, SiteScope, StoreError};
+use super::{Campaign, CampaignSettings, Channel, Complaint, ComplaintFilter, NewResponse, SiteScope, StoreError};
 use crate::domain::indicators::ComplaintFact;
+use crate::domain::questionnaire::Questionnaire;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use futures::stream::BoxStream;
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use std::collections::BTreeMap;
+use std::future::Future;
 
 /// Which responses a dashboard, remark list or export covers. Every field narrows the set;
 /// `None` means "any". Values are bound as query parameters, never pasted into SQL.
@@ -73,10 +76,12 @@ pub struct MonthAnswerCount {
 }
 
 /// A free-text answer with where and when it was given. The text is exactly as typed (shown
-/// as text, never as HTML).
-#[derive(Clone, Debug, PartialEq)]
+/// as text, never as HTML). Read from the backends' rows `id, site_id, day, channel, language,
+/// question_key, text_value` (`FromRow`).
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct Remark {
     /// Response id.
+    #[sqlx(rename = "id")]
     pub response_id: i64,
     /// Site id.
     pub site_id: i64,
@@ -89,6 +94,7 @@ pub struct Remark {
     /// Free-text question key.
     pub question_key: String,
     /// The text.
+    #[sqlx(rename = "text_value")]
     pub text: String,
 }
 
@@ -130,8 +136,9 @@ pub struct ComplaintFactFilter {
 }
 
 /// An action decided after listening to the users ("vous nous l'avez dit, on l'a fait"),
-/// printed in the report for the users' committee.
-#[derive(Clone, Debug, PartialEq)]
+/// printed in the report for the users' committee. Read from the backends' rows by column name
+/// (`FromRow`).
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct CampaignAction {
     /// Id.
     pub id: i64,
@@ -148,6 +155,96 @@ pub struct CampaignAction {
 /// Number of rows read per batch by the export streams (keyset pagination on the id, so no
 /// read transaction stays open and memory stays flat whatever the size of the export).
 pub const EXPORT_BATCH: i64 = 2_000;
+
+// Helpers shared by the SQLite and PostgreSQL implementations.
+
+/// A row of the backends' `CAMPAIGN_SELECT` (campaign columns and the version's definition).
+#[derive(sqlx::FromRow)]
+pub(crate) struct CampaignDbRow {
+    id: i64,
+    name: String,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+    target_per_site: i64,
+    is_demo: bool,
+    questionnaire_version_id: i64,
+    definition: String,
+}
+
+impl CampaignDbRow {
+    /// The campaign, its questionnaire parsed.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when the stored definition does not parse.
+    pub(crate) fn into_campaign(self) -> Result<Campaign, StoreError> {
+        Ok(Campaign {
+            id: self.id,
+            settings: CampaignSettings {
+                name: self.name,
+                starts_on: self.starts_on,
+                ends_on: self.ends_on,
+                target_per_site: self.target_per_site,
+                is_demo: self.is_demo,
+                questionnaire_version_id: self.questionnaire_version_id,
+            },
+            questionnaire: Questionnaire::from_json(&self.definition).map_err(StoreError::Corrupt)?,
+        })
+    }
+}
+
+/// Whether `f` can be answered from the coarse aggregates (no channel, language, procedure or
+/// appointment filter).
+pub(crate) fn coarse(f: &ResponseFilter) -> bool {
+    f.channel.is_none() && f.language.is_none() && f.procedure.is_none() && f.appointment.is_none()
+}
+
+/// The answers of `r` as the JSON object stored in `responses.answers` (question key → option
+/// key or text).
+pub(crate) fn answers_json(r: &NewResponse) -> String {
+    let all: BTreeMap<&String, &String> = r.answers.choices.iter().chain(r.answers.texts.iter()).collect();
+    serde_json::to_string(&all).unwrap_or_else(|_| "{}".to_string())
+}
+
+/// `%text%` for `LIKE … ESCAPE '\'`, with the wildcard characters of `text` escaped.
+pub(crate) fn like_pattern(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// Reads rows in batches keyed by an increasing id: `fetch(after)` returns the next batch (ids
+/// greater than `after`, ascending, at most [`EXPORT_BATCH`]) with each row's id. The next batch
+/// is read (on another task) while the current one is consumed, so reading and encoding overlap.
+pub(crate) fn batched<T, F, Fut>(fetch: F) -> BoxStream<'static, Result<T, StoreError>>
+where
+    T: Send + 'static,
+    F: Fn(i64) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Vec<(i64, T)>, StoreError>> + Send + 'static,
+{
+    let first = tokio::spawn(fetch(i64::MIN));
+    stream::try_unfold((Some(first), fetch), |(pending, fetch)| async move {
+        let Some(pending) = pending else { return Ok::<_, StoreError>(None) };
+        let batch = pending.await.map_err(|e| StoreError::Corrupt(format!("export task failed: {e}")))??;
+        if batch.is_empty() {
+            return Ok(None);
+        }
+        let next = match batch.last() {
+            Some((last, _)) if batch.len() as i64 >= EXPORT_BATCH => Some(tokio::spawn(fetch(*last))),
+            _ => None,
+        };
+        let items: Vec<Result<T, StoreError>> = batch.into_iter().map(|(_, t)| Ok(t)).collect();
+        Ok(Some((stream::iter(items), (next, fetch))))
+    })
+    .try_flatten()
+    .boxed()
+}
 
 /// Statistics and exports.
 #[async_trait]
@@ -196,4 +293,15 @@ pub trait ReportingStore: Send + Sync {
     /// Rebuilds the aggregate tables from the responses (after an import or a repair); returns
     /// the number of responses counted.
     async fn rebuild_aggregates(&self) -> Result<u64, StoreError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn like_pattern_escapes_wildcards() {
+        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+        assert_eq!(like_pattern("été"), "%été%");
+    }
 }

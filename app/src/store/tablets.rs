@@ -76,3 +76,52 @@ pub trait TabletStore {
     /// its `last_seen_at` becomes `now` when it was more than a minute older (or unset).
     async fn tablet_seen(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<ActiveTablet>, StoreError>;
 }
+
+/// A tablet with its site and the name of the admin who enrolled it, as both backends select it
+/// for the admins' list.
+#[derive(sqlx::FromRow)]
+pub(crate) struct TabletRow {
+    id: i64,
+    label: String,
+    created_at: DateTime<Utc>,
+    revoked_at: Option<DateTime<Utc>>,
+    last_seen_at: Option<DateTime<Utc>>,
+    created_by_name: Option<String>,
+    site_id: i64,
+    slug: String,
+    name: String,
+    kind: String,
+}
+
+impl From<TabletRow> for Tablet {
+    fn from(r: TabletRow) -> Self {
+        Tablet {
+            id: r.id,
+            site: Site { id: r.site_id, slug: r.slug, name: r.name, kind: r.kind },
+            label: r.label,
+            created_at: r.created_at,
+            created_by: r.created_by_name,
+            revoked_at: r.revoked_at,
+            last_seen_at: r.last_seen_at,
+        }
+    }
+}
+
+/// A working tablet found from its token, with when it was last seen.
+#[derive(sqlx::FromRow)]
+pub(crate) struct ActiveTabletRow {
+    id: i64,
+    label: String,
+    /// Its last request, before this one.
+    pub(crate) last_seen_at: Option<DateTime<Utc>>,
+    site_id: i64,
+    slug: String,
+    name: String,
+    kind: String,
+}
+
+impl From<ActiveTabletRow> for ActiveTablet {
+    fn from(r: ActiveTabletRow) -> Self {
+        ActiveTablet { id: r.id, label: r.label, site: Site { id: r.site_id, slug: r.slug, name: r.name, kind: r.kind } }
+    }
+}

@@ -55,6 +55,36 @@ pub struct CodeBatch {
     pub created_by: String,
 }
 
+/// A row of the backends' `BATCH_SELECT`: the batch, its site (`id`, `slug`, `name`, `kind`) and
+/// the creator's display name.
+#[derive(sqlx::FromRow)]
+pub(crate) struct BatchDbRow {
+    batch_id: i64,
+    label: String,
+    size: i64,
+    used: i64,
+    created_at: DateTime<Utc>,
+    display_name: String,
+    id: i64,
+    slug: String,
+    name: String,
+    kind: String,
+}
+
+impl From<BatchDbRow> for CodeBatch {
+    fn from(r: BatchDbRow) -> Self {
+        CodeBatch {
+            id: r.batch_id,
+            site: Site { id: r.id, slug: r.slug, name: r.name, kind: r.kind },
+            label: r.label,
+            size: r.size.max(0) as u64,
+            used: r.used.max(0) as u64,
+            created_at: r.created_at,
+            created_by: r.display_name,
+        }
+    }
+}
+
 /// One code of a batch.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BatchCode {

@@ -135,7 +135,7 @@ pub struct SurveyEcho {
 #[server(prefix = "/srv", endpoint = "sites")]
 pub async fn list_sites() -> Result<Vec<SiteLink>, AppError> {
     let state = crate::state::app_state()?;
-    let sites = state.store.list_sites().await?;
+    let sites = state.last_known.sites(&state.store).await?;
     Ok(sites.into_iter().map(|s| SiteLink { slug: s.slug, name: s.name }).collect())
 }
 
@@ -146,7 +146,7 @@ pub async fn list_sites() -> Result<Vec<SiteLink>, AppError> {
 #[server(prefix = "/srv", endpoint = "site")]
 pub async fn load_site(site: String) -> Result<SiteLink, AppError> {
     let state = crate::state::app_state()?;
-    let s = state.store.site_by_slug(&site).await?.ok_or(AppError::NotFound)?;
+    let s = state.last_known.site(&state.store, &site).await?.ok_or(AppError::NotFound)?;
     Ok(SiteLink { slug: s.slug, name: s.name })
 }
 

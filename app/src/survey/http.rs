@@ -53,7 +53,9 @@ pub async fn render_page<C: Clone + Send + Sync + 'static>(state: &AppState, par
 /// `POST /enquete/{site}/reponses`: the survey form posted without JavaScript (Post/Redirect/Get).
 /// Recorded → 303 to `/enquete/{site}/merci`; rejected → the page again (422) with the answers
 /// kept and the errors listed; visit code already used → the page again (409) with the answers
-/// and the notice, nothing stored; unknown site → 404. From an enrolled tablet: channel
+/// and the notice, nothing stored; database unreachable → the page again (503, `Retry-After`)
+/// with the answers, the same token and a notice to send again (see [`crate::last_known`]);
+/// unknown site → 404. From an enrolled tablet: channel
 /// `tablette`, no hourly limit per address ([`crate::kiosk`]).
 pub async fn post_survey(State(state): State<AppState>, Path(site): Path<String>, req: Request) -> Response {
     let (parts, fields) = match read_form(req).await {

@@ -198,12 +198,13 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
                     let text = match n {
                         FormNotice::Expired => t_string!(i18n, survey.error_expired).to_string(),
                         FormNotice::Refused(r) => crate::form::refusal_text(i18n, r),
+                        FormNotice::Unavailable => t_string!(i18n, form.unavailable_kept).to_string(),
                     };
                     view! { <p>{text}</p> }
                 })
             }}
             <Show when=move || failed.get()>
-                <p>{t!(i18n, common.unavailable_text)}</p>
+                <p>{t!(i18n, form.unavailable_kept)}</p>
             </Show>
             <Show when=move || !errors.read().is_empty()>
                 <p>{t!(i18n, survey.error_summary_intro)}</p>
@@ -259,6 +260,7 @@ fn VisitCodeNotice(code: Option<VisitCodeView>, code_used: RwSignal<bool>, focus
     let i18n = use_i18n();
     let Some(code) = code else { return ().into_any() };
     let unknown = code.state == CodeState::Unknown;
+    let unchecked = code.state == CodeState::Unchecked;
     let shown = code.code.clone();
     view! {
         <div node_ref=focus_ref tabindex="-1" class="visit-code-notice">
@@ -272,7 +274,7 @@ fn VisitCodeNotice(code: Option<VisitCodeView>, code_used: RwSignal<bool>, focus
                     <p>{t!(i18n, survey.code_unknown)}</p>
                 </div>
             })}
-            <Show when=move || !unknown && !code_used.get()>
+            <Show when=move || !unknown && !unchecked && !code_used.get()>
                 <p class="fr-text--sm visit-code-line">{t!(i18n, survey.code_line, code = { let c = shown.clone(); move || c.clone() })}</p>
             </Show>
         </div>

@@ -71,15 +71,20 @@ async fn visit_code_view(state: &AppState, site: &Site, raw: Option<&str>) -> Re
 pub async fn load_form(site: &str, lang: &str, code: Option<&str>) -> Result<SurveyForm, AppError> {
     let state = crate::state::app_state()?;
     let now = Utc::now();
-    let s = state.store.site_by_slug(site).await?.ok_or(AppError::NotFound)?;
-    let campaign = state.store.current_campaign(crate::time::paris_day(now)).await?.ok_or(AppError::NotFound)?;
+    let s = state.last_known.site(&state.store, site).await?.ok_or(AppError::NotFound)?;
+    let campaign = state.last_known.current_campaign(&state.store, crate::time::paris_day(now)).await?.ok_or(AppError::NotFound)?;
     let lang = supported_language(lang);
     let echo = leptos::prelude::use_context::<SurveyEcho>().filter(|e| e.site == s.slug);
     let code = match &echo {
         Some(e) => form_value(&e.fields, CODE_FIELD).map(str::to_string),
         None => code.map(str::to_string),
     };
-    let visit_code = visit_code_view(&state, &s, code.as_deref()).await?;
+    let visit_code = match visit_code_view(&state, &s, code.as_deref()).await {
+        Ok(view) => view,
+        // The database cannot be reached: the code stays in the form, checked when it is sent.
+        Err(AppError::Unavailable) => code.map(|c| VisitCodeView { code: c.chars().take(32).collect(), state: CodeState::Unchecked }),
+        Err(e) => return Err(e),
+    };
     let (token, prefill, errors, notice) = match echo {
         Some(e) => (e.token, e.fields.into_iter().filter(|(n, _)| n.starts_with("q_")).collect(), e.errors, e.notice),
         None => (state.tokens.issue(&token_purpose(&s.slug), now), Vec::new(), Vec::new(), None),
@@ -125,8 +130,8 @@ pub async fn submit_survey_form(
     client: Option<std::net::IpAddr>,
     now: DateTime<Utc>,
 ) -> Result<SubmitOutcome, AppError> {
-    let s = state.store.site_by_slug(site).await?.ok_or(AppError::NotFound)?;
-    let campaign = state.store.current_campaign(crate::time::paris_day(now)).await?.ok_or(AppError::NotFound)?;
+    let s = state.last_known.site(&state.store, site).await?.ok_or(AppError::NotFound)?;
+    let campaign = state.last_known.current_campaign(&state.store, crate::time::paris_day(now)).await?.ok_or(AppError::NotFound)?;
     let field = |name: &str| form_value(&fields, name).unwrap_or("");
     let purpose = token_purpose(&s.slug);
     let token = field("token").to_string();
@@ -145,11 +150,19 @@ pub async fn submit_survey_form(
         Ok(a) => a,
         Err(errors) => return Ok(SubmitOutcome::Rejected { errors, notice: None, token }),
     };
+    // The database cannot be reached: nothing stored, the answers and the (unused) token come
+    // back with the notice, to send again in a few moments.
+    let unavailable = SubmitOutcome::Rejected { errors: Vec::new(), notice: Some(FormNotice::Unavailable), token: token.clone() };
     let visit_code = match VisitCode::parse(field(CODE_FIELD)) {
-        Some(code) if state.store.visit_code_state(s.id, &code).await? != CodeState::Unknown => Some(code),
-        _ => None,
+        Some(code) => match state.store.visit_code_state(s.id, &code).await {
+            Ok(CodeState::Unknown) => None,
+            Ok(_) => Some(code),
+            Err(e) if crate::last_known::is_outage(&e) => return Ok(unavailable),
+            Err(e) => return Err(e.into()),
+        },
+        None => None,
     };
-    let outcome = state
+    let inserted = state
         .store
         .insert_response(&NewResponse {
             campaign_id: campaign.id,
@@ -163,7 +176,15 @@ pub async fn submit_survey_form(
             token_nonce: Some(nonce),
             visit_code,
         })
-        .await?;
+        .await;
+    let outcome = match inserted {
+        Ok(outcome) => outcome,
+        Err(e) if crate::last_known::is_outage(&e) => {
+            tracing::warn!(error = %e, "survey response not stored: database unreachable");
+            return Ok(unavailable);
+        }
+        Err(e) => return Err(e.into()),
+    };
     Ok(match outcome {
         InsertOutcome::Recorded(_) => SubmitOutcome::Recorded { duplicate: false },
         InsertOutcome::AlreadyRecorded => SubmitOutcome::Recorded { duplicate: true },

@@ -1,13 +1,18 @@
-//! Test helpers: the real server on a random port against a fresh temporary SQLite file.
+//! Test helpers: the real server on a random port against a fresh database.
+//!
+//! The database engine is chosen by `TEST_DATABASE`: `sqlite` (default: a temporary file) or
+//! `postgres` (a new database on `TEST_POSTGRES_URL`, default
+//! `postgres://postgres@127.0.0.1:5432/test`, dropped when the test ends). `make unit` runs the
+//! integration tests once with each, so every store operation is checked against both engines.
 
 #![allow(dead_code)]
 
 use leptos::config::LeptosOptions;
 use server::config::Config;
-use std::sync::Arc;
 use std::time::Duration;
-use app::store::sqlite::SqliteStore;
 use app::store::DynStore;
+use server::database::Backend;
+use sqlx::Connection;
 
 /// Bootstrap admin of every test server.
 pub const ADMIN_EMAIL: &str = "qualite@essonne.gouv.fr";
@@ -22,7 +27,85 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The database URL (to open a second handle).
     pub database_url: String,
+    _db: Option<TestDatabase>,
     _dir: tempfile::TempDir,
+}
+
+/// The engine the tests run against (`TEST_DATABASE`: `sqlite`, the default, or `postgres`).
+pub fn backend() -> Backend {
+    match std::env::var("TEST_DATABASE").unwrap_or_default().as_str() {
+        "postgres" | "postgresql" | "pg" => Backend::Postgres,
+        "" | "sqlite" => Backend::Sqlite,
+        other => panic!("TEST_DATABASE={other:?}: expected sqlite or postgres"),
+    }
+}
+
+/// The PostgreSQL server's maintenance URL (`TEST_POSTGRES_URL`).
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
+}
+
+/// A database created for one test: a temporary SQLite file, or a PostgreSQL database of its
+/// own (created empty, dropped with `WITH (FORCE)` when this value is dropped).
+pub struct TestDatabase {
+    /// URL to give the server.
+    pub url: String,
+    postgres_name: Option<String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDatabase {
+    /// A fresh, empty database of the engine [`backend`] names.
+    pub async fn new() -> Self {
+        match backend() {
+            Backend::Sqlite => Self::new_sqlite(),
+            Backend::Postgres => Self::new_postgres().await,
+        }
+    }
+
+    /// A fresh SQLite file, whatever `TEST_DATABASE` says.
+    pub fn new_sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self { url: format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()), postgres_name: None, _dir: Some(dir) }
+    }
+
+    /// A fresh, empty PostgreSQL database, whatever `TEST_DATABASE` says (multi-server tests).
+    pub async fn new_postgres() -> Self {
+        static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = format!("avis_test_{}_{}_{:08x}", std::process::id(), n, rand::random::<u32>());
+        let admin = postgres_admin_url();
+        let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap_or_else(|e| panic!("PostgreSQL at {admin}: {e} (is it running? see README, Tests)"));
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
+        let _ = conn.close().await;
+        let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).expect("database URL with a /database part");
+        Self { url: format!("{base}/{name}"), postgres_name: Some(name), _dir: None }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some(name) = self.postgres_name.take() {
+            let admin = postgres_admin_url();
+            // A thread of its own: Drop cannot await, and the test's runtime may be shutting down.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                rt.block_on(async {
+                    if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// A migrated store on a fresh database of the engine [`backend`] names (store-level tests).
+pub async fn fresh_store() -> (DynStore, TestDatabase) {
+    let db = TestDatabase::new().await;
+    let opened = server::open_database(&db.url).await.expect("open test database");
+    (opened.store, db)
 }
 
 /// Options of a test server.
@@ -60,7 +143,11 @@ pub async fn spawn_app() -> TestApp {
 /// Starts the server on a random port with a fresh database and these options.
 pub async fn spawn_app_with(options: TestOptions) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let database_url = options.database_url.clone().unwrap_or_else(|| format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()));
+    let db = match &options.database_url {
+        Some(_) => None,
+        None => Some(TestDatabase::new().await),
+    };
+    let database_url = options.database_url.clone().unwrap_or_else(|| db.as_ref().expect("database").url.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let leptos_options = LeptosOptions::builder().output_name("avis").site_root(dir.path().to_string_lossy().to_string()).site_addr(addr).build();
@@ -96,7 +183,7 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
     for _ in 0..200 {
         if let Ok(r) = client.get(format!("{base}/healthz")).send().await {
             if r.status().is_success() {
-                return TestApp { base, client, database_url, _dir: dir };
+                return TestApp { base, client, database_url, _db: db, _dir: dir };
             }
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -255,7 +342,7 @@ pub async fn file_with(app: &TestApp, overrides: &[(&str, &str)]) -> String {
 
 /// A second handle on the test server's database.
 pub async fn store_of(app: &TestApp) -> DynStore {
-    Arc::new(SqliteStore::connect(&app.database_url).await.expect("second store handle"))
+    server::open_store(&app.database_url).await.expect("second store handle")
 }
 
 /// `value` attribute of the first element matching `selector`.
@@ -263,4 +350,120 @@ pub fn attr_of(html: &str, selector: &str, attr: &str) -> Option<String> {
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse(selector).expect("selector");
     doc.select(&sel).next().and_then(|e| e.value().attr(attr).map(str::to_string))
+}
+
+/// Runs one SQL statement (no parameters) directly on the database of `url`, either engine:
+/// for tests that put a database in a state the application never makes (e.g. a row deleted by
+/// hand). Panics on error; see [`try_execute_sql`].
+pub async fn execute_sql(url: &str, sql: &str) -> u64 {
+    try_execute_sql(url, sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// [`execute_sql`] returning the database's error message instead of panicking.
+pub async fn try_execute_sql(url: &str, sql: &str) -> Result<u64, String> {
+    let done = match Backend::of_url(url).expect("database URL") {
+        Backend::Sqlite => {
+            let mut conn = sqlx::SqliteConnection::connect(url).await.expect("SQLite connection");
+            sqlx::query(sql).execute(&mut conn).await.map(|r| r.rows_affected())
+        }
+        Backend::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(url).await.expect("PostgreSQL connection");
+            sqlx::query(sql).execute(&mut conn).await.map(|r| r.rows_affected())
+        }
+    };
+    done.map_err(|e| e.to_string())
+}
+
+/// `text` as an SQL string literal (quotes doubled), for [`query_text`] and [`execute_sql`].
+pub fn sql_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+fn cell<'r, R>(row: &'r R, i: usize) -> Option<String>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<bool>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<f64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<chrono::DateTime<chrono::Utc>>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<chrono::NaiveDate>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<Vec<u8>>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    if let Ok(v) = row.try_get::<Option<String>, _>(i) {
+        return v;
+    }
+    if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+        return v.map(|n| n.to_string());
+    }
+    if let Ok(v) = row.try_get::<Option<bool>, _>(i) {
+        return v.map(|b| if b { "1" } else { "0" }.to_string());
+    }
+    if let Ok(v) = row.try_get::<Option<f64>, _>(i) {
+        return v.map(|n| n.to_string());
+    }
+    if let Ok(v) = row.try_get::<Option<chrono::DateTime<chrono::Utc>>, _>(i) {
+        return v.map(|t| t.to_rfc3339());
+    }
+    if let Ok(v) = row.try_get::<Option<chrono::NaiveDate>, _>(i) {
+        return v.map(|d| d.to_string());
+    }
+    if let Ok(v) = row.try_get::<Option<Vec<u8>>, _>(i) {
+        return v.map(|bytes| bytes.iter().map(|b| format!("{b:02x}")).collect());
+    }
+    panic!("column {i}: no text form")
+}
+
+/// Runs a query (no parameters: quote values with [`sql_quote`]) on the database of `url`,
+/// either engine, and returns every cell as text (`None` for NULL; integers in decimal, booleans
+/// `1`/`0`, timestamps in RFC 3339, days `YYYY-MM-DD`, bytes in hex).
+pub async fn query_text(url: &str, sql: &str) -> Vec<Vec<Option<String>>> {
+    use sqlx::Row;
+    match Backend::of_url(url).expect("database URL") {
+        Backend::Sqlite => {
+            let mut conn = sqlx::SqliteConnection::connect(url).await.expect("SQLite connection");
+            let rows = sqlx::query(sql).fetch_all(&mut conn).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+            rows.iter().map(|r| (0..r.len()).map(|i| cell(r, i)).collect()).collect()
+        }
+        Backend::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(url).await.expect("PostgreSQL connection");
+            let rows = sqlx::query(sql).fetch_all(&mut conn).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+            rows.iter().map(|r| (0..r.len()).map(|i| cell(r, i)).collect()).collect()
+        }
+    }
+}
+
+/// The first cell of [`query_text`] as an integer (e.g. a `COUNT(*)`).
+pub async fn query_i64(url: &str, sql: &str) -> i64 {
+    let rows = query_text(url, sql).await;
+    let first = rows.first().and_then(|r| r.first()).cloned().flatten().unwrap_or_else(|| panic!("{sql}: no value"));
+    first.parse().unwrap_or_else(|_| panic!("{sql}: {first:?} is not an integer"))
+}
+
+/// Every `table.column` of the application's tables (any type, read as text) whose value
+/// contains `needle`, case-insensitively (both sides lower-cased), either engine.
+pub async fn columns_containing(url: &str, needle: &str) -> Vec<String> {
+    let listing = match Backend::of_url(url).expect("database URL") {
+        Backend::Sqlite => "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' ORDER BY m.name, p.cid",
+        Backend::Postgres => {
+            "SELECT table_schema || '.' || table_name, column_name FROM information_schema.columns
+             WHERE table_schema IN ('public', 'tower_sessions') ORDER BY table_schema, table_name, ordinal_position"
+        }
+    };
+    let columns = query_text(url, listing).await;
+    assert!(columns.len() > 50, "the scan sees the whole schema: {columns:?}");
+    let mut found = Vec::new();
+    for row in columns {
+        let (table, column) = (row[0].clone().expect("table"), row[1].clone().expect("column"));
+        let quoted_table = table.split('.').map(|part| format!("\"{part}\"")).collect::<Vec<_>>().join(".");
+        let sql = format!(
+            "SELECT COUNT(*) FROM {quoted_table} WHERE lower(CAST(\"{column}\" AS TEXT)) LIKE {} ESCAPE '\\'",
+            sql_quote(&format!("%{}%", needle.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
+        );
+        if query_i64(url, &sql).await > 0 {
+            found.push(format!("{table}.{column}"));
+        }
+    }
+    found
 }

@@ -1,13 +1,13 @@
 //! [`AuditStore`] on SQLite: the append-only `audit_log` and the `login_throttle` counters.
 
 use super::SqliteStore;
-use crate::domain::audit::AuditAction;
 use crate::domain::throttle::{after_failure, ThrottleCounter, ThrottlePolicy};
 use crate::store::*;
+use crate::store::audit::{AuditRow, ThrottleRow};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::{FromRow, QueryBuilder, Sqlite};
 
 /// `WHERE …` of `filter`, every value bound.
 fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, filter: &AuditFilter) {
@@ -28,28 +28,11 @@ fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, filter: &AuditFilter) {
 }
 
 pub(super) fn record_from_row(row: &SqliteRow) -> Result<AuditRecord, StoreError> {
-    let action: String = row.try_get("action")?;
-    Ok(AuditRecord {
-        id: row.try_get("id")?,
-        entry: AuditEntry {
-            at: row.try_get("at")?,
-            user_id: row.try_get("user_id")?,
-            user_email: row.try_get("user_email")?,
-            action: AuditAction::parse(&action).ok_or_else(|| StoreError::Corrupt(format!("audit action {action:?}")))?,
-            target: row.try_get("target")?,
-            details: row.try_get("details")?,
-            client_hash: row.try_get("client_hash")?,
-        },
-    })
+    AuditRow::from_row(row)?.try_into()
 }
 
 fn counter_from_row(row: &SqliteRow) -> Result<ThrottleCounter, StoreError> {
-    let failures: i64 = row.try_get("failures")?;
-    Ok(ThrottleCounter {
-        failures: u32::try_from(failures.max(0)).unwrap_or(u32::MAX),
-        window_start: row.try_get("window_start")?,
-        locked_until: row.try_get("locked_until")?,
-    })
+    Ok(ThrottleRow::from_row(row)?.into())
 }
 
 async fn read_counter(conn: &mut sqlx::SqliteConnection, key: &ThrottleKey) -> Result<Option<ThrottleCounter>, StoreError> {

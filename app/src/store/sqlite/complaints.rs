@@ -1,100 +1,37 @@
 //! [`ComplaintStore`] on SQLite.
 
 use super::{push_site_scope, SqliteStore};
-use crate::domain::complaint::{ComplaintChannel, ComplaintKind, ComplaintStatus, Procedure, ReplyMode};
+use crate::domain::complaint::{ComplaintKind, ComplaintStatus, Procedure};
 use crate::domain::reference::format_reference;
 use crate::store::complaints::*;
 use crate::store::StoreError;
 use async_trait::async_trait;
 use chrono::{DateTime, Datelike, Duration, Utc};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::{FromRow, QueryBuilder, Row, Sqlite};
 
 pub(super) const COMPLAINT_COLUMNS: &str = "c.id, c.reference, c.kind, c.procedure, c.channel, COALESCE(c.message, '') AS message, c.reply_mode, c.requester_name, c.email,
     c.postal_address, c.postal_code, c.language, c.received_on, c.reply_days, c.status, c.acknowledged_on, c.replied_on,
     c.reply_subject, c.reply_text, c.dismissal_reason, c.created_at, c.updated_at, c.closed_at, c.erased_at, s.id AS site_id, s.slug, s.name, s.kind AS site_kind, s.address";
 
-fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError::Corrupt(format!("unknown {what} {value:?}"))
-}
-
 /// Parses the text column `column` with `parse` ([`StoreError::Corrupt`] if it does not parse).
 pub(super) fn parsed<T>(row: &SqliteRow, column: &str, parse: fn(&str) -> Option<T>) -> Result<T, StoreError> {
     let v: String = row.try_get(column)?;
-    parse(&v).ok_or_else(|| corrupt(column, &v))
+    parse_column(column, &v, parse)
 }
 
 pub(super) fn complaint_from_row(row: &SqliteRow) -> Result<Complaint, StoreError> {
-    let reply_days: i64 = row.try_get("reply_days")?;
-    Ok(Complaint {
-        id: row.try_get("id")?,
-        reference: row.try_get("reference")?,
-        kind: parsed(row, "kind", ComplaintKind::parse)?,
-        site: crate::store::Site { id: row.try_get("site_id")?, slug: row.try_get("slug")?, name: row.try_get("name")?, kind: row.try_get("site_kind")? },
-        site_address: row.try_get("address")?,
-        procedure: parsed(row, "procedure", Procedure::parse)?,
-        channel: parsed(row, "channel", ComplaintChannel::parse)?,
-        message: row.try_get("message")?,
-        reply_mode: parsed(row, "reply_mode", ReplyMode::parse)?,
-        requester_name: row.try_get("requester_name")?,
-        email: row.try_get("email")?,
-        postal_address: row.try_get("postal_address")?,
-        postal_code: row.try_get("postal_code")?,
-        language: row.try_get("language")?,
-        received_on: row.try_get("received_on")?,
-        reply_days: u32::try_from(reply_days).map_err(|_| corrupt("reply_days", &reply_days.to_string()))?,
-        status: parsed(row, "status", ComplaintStatus::parse)?,
-        acknowledged_on: row.try_get("acknowledged_on")?,
-        replied_on: row.try_get("replied_on")?,
-        reply_subject: row.try_get("reply_subject")?,
-        reply_text: row.try_get("reply_text")?,
-        dismissal_reason: row.try_get("dismissal_reason")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        closed_at: row.try_get("closed_at")?,
-        erased_at: row.try_get("erased_at")?,
-    })
+    ComplaintRow::from_row(row)?.try_into()
 }
 
 fn template_from_row(row: &SqliteRow) -> Result<ReplyTemplate, StoreError> {
-    let kind: Option<String> = row.try_get("kind")?;
-    let procedure: Option<String> = row.try_get("procedure")?;
-    Ok(ReplyTemplate {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        kind: kind.map(|k| ComplaintKind::parse(&k).ok_or_else(|| corrupt("template kind", &k))).transpose()?,
-        procedure: procedure.map(|p| Procedure::parse(&p).ok_or_else(|| corrupt("template procedure", &p))).transpose()?,
-        subject: row.try_get("subject")?,
-        body: row.try_get("body")?,
-        active: row.try_get("active")?,
-        updated_at: row.try_get("updated_at")?,
-    })
+    TemplateRow::from_row(row)?.try_into()
 }
 
 pub(super) const OUTBOX_COLUMNS: &str = "id, to_address, subject, body, complaint_id, state, attempts, next_attempt_at, last_error, created_at, sent_at, erased_at";
 
 pub(super) fn email_from_row(row: &SqliteRow) -> Result<OutboxEmail, StoreError> {
-    let state: String = row.try_get("state")?;
-    let attempts: i64 = row.try_get("attempts")?;
-    Ok(OutboxEmail {
-        id: row.try_get("id")?,
-        to_address: row.try_get("to_address")?,
-        subject: row.try_get("subject")?,
-        body: row.try_get("body")?,
-        state: match state.as_str() {
-            "pending" => OutboxState::Pending,
-            "sent" => OutboxState::Sent,
-            "failed" => OutboxState::Failed,
-            other => return Err(corrupt("outbox state", other)),
-        },
-        attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
-        next_attempt_at: row.try_get("next_attempt_at")?,
-        last_error: row.try_get("last_error")?,
-        created_at: row.try_get("created_at")?,
-        sent_at: row.try_get("sent_at")?,
-        complaint_id: row.try_get("complaint_id")?,
-        erased_at: row.try_get("erased_at")?,
-    })
+    OutboxRow::from_row(row)?.try_into()
 }
 
 /// Adds the conditions of `f` on the complaints aliased `c` (values bound, never pasted).
@@ -243,22 +180,7 @@ impl ComplaintStore for SqliteStore {
         .bind(complaint_id)
         .fetch_all(&self.pool)
         .await?;
-        let status = |row: &SqliteRow, col: &str| -> Result<Option<ComplaintStatus>, StoreError> {
-            let v: Option<String> = row.try_get(col)?;
-            v.map(|v| ComplaintStatus::parse(&v).ok_or_else(|| corrupt(col, &v))).transpose()
-        };
-        rows.iter()
-            .map(|row| {
-                Ok(ComplaintEvent {
-                    at: row.try_get("at")?,
-                    user_name: row.try_get("display_name")?,
-                    action: row.try_get("action")?,
-                    from_status: status(row, "from_status")?,
-                    to_status: status(row, "to_status")?,
-                    detail: row.try_get("detail")?,
-                })
-            })
-            .collect()
+        rows.iter().map(|row| -> Result<ComplaintEvent, StoreError> { ComplaintEventRow::from_row(row)?.try_into() }).collect()
     }
 
     async fn change_complaint(&self, ch: &ComplaintChange, scope: &SiteScope) -> Result<bool, StoreError> {

@@ -2,11 +2,12 @@
 
 use super::SqliteStore;
 use crate::domain::questionnaire::Questionnaire;
+use crate::store::questionnaires::VersionDbRow;
 use crate::store::*;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::SqliteRow;
-use sqlx::Row;
+use sqlx::FromRow;
 
 const VERSION_SELECT: &str = "SELECT v.id, v.questionnaire_id, q.name, v.version, v.definition, v.created_at,
         (SELECT COUNT(*) FROM responses r WHERE r.questionnaire_version_id = v.id) AS responses,
@@ -15,20 +16,7 @@ const VERSION_SELECT: &str = "SELECT v.id, v.questionnaire_id, q.name, v.version
      FROM questionnaire_versions v JOIN questionnaires q ON q.id = v.questionnaire_id";
 
 fn version_from_row(row: &SqliteRow) -> Result<QuestionnaireVersion, StoreError> {
-    let definition: String = row.try_get("definition")?;
-    let responses: i64 = row.try_get("responses")?;
-    let campaigns: Option<String> = row.try_get("campaigns")?;
-    Ok(QuestionnaireVersion {
-        id: row.try_get("id")?,
-        questionnaire_id: row.try_get("questionnaire_id")?,
-        name: row.try_get("name")?,
-        version: row.try_get("version")?,
-        superseded: row.try_get("superseded")?,
-        created_at: row.try_get("created_at")?,
-        responses: responses.max(0) as u64,
-        campaigns: campaigns.map(|c| c.split('\u{1f}').map(str::to_string).collect()).unwrap_or_default(),
-        definition: Questionnaire::from_json(&definition).map_err(StoreError::Corrupt)?,
-    })
+    VersionDbRow::from_row(row)?.into_version()
 }
 
 #[async_trait]

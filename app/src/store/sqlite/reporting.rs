@@ -4,17 +4,15 @@ use super::complaints::{complaint_from_row, parsed, push_complaint_filter, COMPL
 use super::{push_site_scope, SqliteStore};
 use crate::domain::complaint::{ComplaintChannel, ComplaintKind, ComplaintStatus, Procedure};
 use crate::domain::indicators::ComplaintFact;
-use crate::domain::questionnaire::Questionnaire;
 use crate::domain::search;
+use crate::store::reporting::{answers_json, batched, coarse, like_pattern, CampaignDbRow};
 use crate::store::*;
 use crate::time::paris_day;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use futures::stream::BoxStream;
 use sqlx::sqlite::{SqlitePool, SqliteRow};
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
-use std::collections::BTreeMap;
-use std::future::Future;
+use sqlx::{FromRow, QueryBuilder, Row, Sqlite, SqliteConnection};
 
 /// Dimension columns shared by `responses`, `response_cube` and `answer_cube`.
 const DIMENSIONS: &str = "site_id, day, campaign_id, channel, language, procedure, appointment";
@@ -109,19 +107,6 @@ pub(super) async fn insert_response_rows(tx: &mut SqliteConnection, r: &NewRespo
     Ok(id)
 }
 
-/// The answers of `r` as the JSON object stored in `responses.answers` (question key → option
-/// key or text).
-fn answers_json(r: &NewResponse) -> String {
-    let all: BTreeMap<&String, &String> = r.answers.choices.iter().chain(r.answers.texts.iter()).collect();
-    serde_json::to_string(&all).unwrap_or_else(|_| "{}".to_string())
-}
-
-/// Whether `f` can be answered from the coarse aggregates (no channel, language, procedure or
-/// appointment filter).
-pub(super) fn coarse(f: &ResponseFilter) -> bool {
-    f.channel.is_none() && f.language.is_none() && f.procedure.is_none() && f.appointment.is_none()
-}
-
 /// Whether the backfill `name` is still to run (see `pending_backfills`, migration 0004).
 async fn backfill_pending(pool: &SqlitePool, name: &str) -> Result<bool, StoreError> {
     Ok(sqlx::query_scalar::<_, String>("SELECT name FROM pending_backfills WHERE name = ?").bind(name).fetch_optional(pool).await?.is_some())
@@ -210,20 +195,6 @@ pub(super) fn push_response_filter(q: &mut QueryBuilder<'_, Sqlite>, alias: &str
     }
 }
 
-/// `%text%` for `LIKE … ESCAPE '\'`, with the wildcard characters of `text` escaped.
-fn like_pattern(text: &str) -> String {
-    let mut p = String::with_capacity(text.len() + 2);
-    p.push('%');
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
-}
-
 /// Adds the remark search: the folded text contains the folded query ([`search::fold`]: case and
 /// accents do not matter).
 fn push_search(q: &mut QueryBuilder<'_, Sqlite>, search: Option<&str>) {
@@ -232,62 +203,12 @@ fn push_search(q: &mut QueryBuilder<'_, Sqlite>, search: Option<&str>) {
     }
 }
 
-fn remark_from_row(row: &SqliteRow) -> Result<Remark, StoreError> {
-    Ok(Remark {
-        response_id: row.try_get("id")?,
-        site_id: row.try_get("site_id")?,
-        day: row.try_get("day")?,
-        channel: row.try_get("channel")?,
-        language: row.try_get("language")?,
-        question_key: row.try_get("question_key")?,
-        text: row.try_get("text_value")?,
-    })
-}
-
 const REMARK_SELECT: &str = "SELECT r.id, r.site_id, r.day, r.channel, r.language, a.question_key, a.text_value
      FROM responses r JOIN response_answers a ON a.response_id = r.id WHERE a.text_value IS NOT NULL";
 
-/// Reads rows in batches keyed by an increasing id: `fetch(after)` returns the next batch (ids
-/// greater than `after`, ascending, at most [`EXPORT_BATCH`]) with each row's id. The next batch
-/// is read (on another task) while the current one is consumed, so reading and encoding overlap.
-fn batched<T, F, Fut>(fetch: F) -> BoxStream<'static, Result<T, StoreError>>
-where
-    T: Send + 'static,
-    F: Fn(i64) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<Vec<(i64, T)>, StoreError>> + Send + 'static,
-{
-    let first = tokio::spawn(fetch(i64::MIN));
-    stream::try_unfold((Some(first), fetch), |(pending, fetch)| async move {
-        let Some(pending) = pending else { return Ok::<_, StoreError>(None) };
-        let batch = pending.await.map_err(|e| StoreError::Corrupt(format!("export task failed: {e}")))??;
-        if batch.is_empty() {
-            return Ok(None);
-        }
-        let next = match batch.last() {
-            Some((last, _)) if batch.len() as i64 >= EXPORT_BATCH => Some(tokio::spawn(fetch(*last))),
-            _ => None,
-        };
-        let items: Vec<Result<T, StoreError>> = batch.into_iter().map(|(_, t)| Ok(t)).collect();
-        Ok(Some((stream::iter(items), (next, fetch))))
-    })
-    .try_flatten()
-    .boxed()
-}
-
+/// A row of [`CAMPAIGN_SELECT`] as a campaign.
 pub(super) fn campaign_from_row(row: &SqliteRow) -> Result<Campaign, StoreError> {
-    let definition: String = row.try_get("definition")?;
-    Ok(Campaign {
-        id: row.try_get("id")?,
-        settings: CampaignSettings {
-            name: row.try_get("name")?,
-            starts_on: row.try_get("starts_on")?,
-            ends_on: row.try_get("ends_on")?,
-            target_per_site: row.try_get("target_per_site")?,
-            is_demo: row.try_get("is_demo")?,
-            questionnaire_version_id: row.try_get("questionnaire_version_id")?,
-        },
-        questionnaire: Questionnaire::from_json(&definition).map_err(StoreError::Corrupt)?,
-    })
+    CampaignDbRow::from_row(row)?.into_campaign()
 }
 
 pub(super) const CAMPAIGN_SELECT: &str = "SELECT c.id, c.name, c.starts_on, c.ends_on, c.target_per_site, c.is_demo, c.questionnaire_version_id, v.definition
@@ -359,7 +280,7 @@ impl ReportingStore for SqliteStore {
             .push(" OFFSET ")
             .push_bind(i64::try_from(offset).unwrap_or(i64::MAX));
         let rows = q.build().fetch_all(&self.pool).await?;
-        Ok((total.max(0) as u64, rows.iter().map(remark_from_row).collect::<Result<_, _>>()?))
+        Ok((total.max(0) as u64, rows.iter().map(Remark::from_row).collect::<Result<_, _>>()?))
     }
 
     fn stream_responses(&self, f: ResponseFilter, keys: Vec<String>) -> BoxStream<'static, Result<ExportedResponse, StoreError>> {
@@ -423,7 +344,7 @@ impl ReportingStore for SqliteStore {
                 push_search(&mut q, search.as_deref());
                 q.push(" ORDER BY r.id, a.question_key");
                 let rows = q.build().fetch_all(&pool).await?;
-                rows.iter().map(|row| Ok((row.try_get::<i64, _>("id")?, remark_from_row(row)?))).collect()
+                rows.iter().map(|row| Ok((row.try_get::<i64, _>("id")?, Remark::from_row(row)?))).collect()
             }
         })
     }
@@ -489,17 +410,7 @@ impl ReportingStore for SqliteStore {
             .bind(campaign_id)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(CampaignAction {
-                    id: row.try_get("id")?,
-                    campaign_id: row.try_get("campaign_id")?,
-                    site_id: row.try_get("site_id")?,
-                    said: row.try_get("said")?,
-                    done: row.try_get("done")?,
-                })
-            })
-            .collect()
+        Ok(rows.iter().map(CampaignAction::from_row).collect::<Result<_, _>>()?)
     }
 
     async fn add_action(&self, a: &CampaignAction, user_id: i64, now: DateTime<Utc>) -> Result<i64, StoreError> {
@@ -552,16 +463,5 @@ impl ReportingStore for SqliteStore {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM responses").fetch_one(&mut *tx).await?;
         tx.commit().await?;
         Ok(n.max(0) as u64)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::like_pattern;
-
-    #[test]
-    fn like_pattern_escapes_wildcards() {
-        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
-        assert_eq!(like_pattern("été"), "%été%");
     }
 }

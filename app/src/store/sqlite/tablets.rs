@@ -1,10 +1,10 @@
 //! [`TabletStore`] on SQLite: the `tablets` table of `migrations/sqlite/0008_tablets.sql`.
 
 use super::{claim_token, SqliteStore};
+use crate::store::tablets::{ActiveTabletRow, TabletRow};
 use crate::store::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 
 /// How stale `last_seen_at` may get before a request refreshes it (one write a minute at most).
 const SEEN_REFRESH: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
@@ -29,7 +29,7 @@ impl TabletStore for SqliteStore {
     }
 
     async fn list_tablets(&self) -> Result<Vec<Tablet>, StoreError> {
-        let rows = sqlx::query(
+        let rows: Vec<TabletRow> = sqlx::query_as(
             "SELECT t.id, t.label, t.created_at, t.revoked_at, t.last_seen_at, u.display_name AS created_by_name,
                     s.id AS site_id, s.slug, s.name, s.kind
              FROM tablets t JOIN sites s ON s.id = t.site_id LEFT JOIN users u ON u.id = t.created_by
@@ -37,20 +37,7 @@ impl TabletStore for SqliteStore {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Tablet {
-                    id: r.try_get("id")?,
-                    site: Site { id: r.try_get("site_id")?, slug: r.try_get("slug")?, name: r.try_get("name")?, kind: r.try_get("kind")? },
-                    label: r.try_get("label")?,
-                    created_at: r.try_get("created_at")?,
-                    created_by: r.try_get("created_by_name")?,
-                    revoked_at: r.try_get("revoked_at")?,
-                    last_seen_at: r.try_get("last_seen_at")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(StoreError::from)
+        Ok(rows.into_iter().map(Tablet::from).collect())
     }
 
     async fn revoke_tablet(&self, id: i64, by: Option<i64>, now: DateTime<Utc>) -> Result<bool, StoreError> {
@@ -59,7 +46,7 @@ impl TabletStore for SqliteStore {
     }
 
     async fn tablet_seen(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<ActiveTablet>, StoreError> {
-        let row = sqlx::query(
+        let row: Option<ActiveTabletRow> = sqlx::query_as(
             "SELECT t.id, t.label, t.last_seen_at, s.id AS site_id, s.slug, s.name, s.kind
              FROM tablets t JOIN sites s ON s.id = t.site_id
              WHERE t.token_hash = ? AND t.revoked_at IS NULL AND s.active = 1",
@@ -68,12 +55,8 @@ impl TabletStore for SqliteStore {
         .fetch_optional(&self.pool)
         .await?;
         let Some(r) = row else { return Ok(None) };
-        let tablet = ActiveTablet {
-            id: r.try_get("id")?,
-            label: r.try_get("label")?,
-            site: Site { id: r.try_get("site_id")?, slug: r.try_get("slug")?, name: r.try_get("name")?, kind: r.try_get("kind")? },
-        };
-        let seen: Option<DateTime<Utc>> = r.try_get("last_seen_at")?;
+        let seen = r.last_seen_at;
+        let tablet = ActiveTablet::from(r);
         if seen.is_none_or(|s| now - s > SEEN_REFRESH) {
             sqlx::query("UPDATE tablets SET last_seen_at = ? WHERE id = ?").bind(now).bind(tablet.id).execute(&self.pool).await?;
         }

@@ -1,14 +1,16 @@
 //! [`VisitCodeStore`] on SQLite, and the claim of a code inside the response's transaction.
 
-use super::reporting::{coarse, push_response_filter};
-use super::{claim_token, site_from_row, SqliteStore};
+use super::reporting::push_response_filter;
+use super::{claim_token, SqliteStore};
 use crate::domain::visit_code::{CodeState, VisitCode};
+use crate::store::reporting::coarse;
+use crate::store::visit_codes::BatchDbRow;
 use crate::store::*;
 use crate::time::paris_day;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use sqlx::{FromRow, QueryBuilder, Row, Sqlite, SqliteConnection};
 
 /// Marks `code` of site `site_id` used on the Europe/Paris day of `at` (inside the caller's
 /// transaction): `true` when it was unused, `false` when it was already used or is not a code of
@@ -29,17 +31,7 @@ const BATCH_SELECT: &str = "SELECT b.id AS batch_id, b.label, b.size, b.created_
      FROM visit_code_batches b JOIN sites s ON s.id = b.site_id JOIN users u ON u.id = b.created_by WHERE 1";
 
 fn batch_from_row(row: &SqliteRow) -> Result<CodeBatch, StoreError> {
-    let size: i64 = row.try_get("size")?;
-    let used: i64 = row.try_get("used")?;
-    Ok(CodeBatch {
-        id: row.try_get("batch_id")?,
-        site: site_from_row(row)?,
-        label: row.try_get("label")?,
-        size: size.max(0) as u64,
-        used: used.max(0) as u64,
-        created_at: row.try_get("created_at")?,
-        created_by: row.try_get("display_name")?,
-    })
+    Ok(BatchDbRow::from_row(row)?.into())
 }
 
 #[async_trait]
