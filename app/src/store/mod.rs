@@ -1,6 +1,7 @@
 //! Storage behind one [`Store`] trait, so that pages and server functions never depend on a
-//! particular database. [`sqlite::SqliteStore`] is the embedded default; a PostgreSQL
-//! implementation plugs in behind the same trait (selected by `DATABASE_URL`).
+//! particular database. [`sqlite::SqliteStore`] is the embedded default (one app server);
+//! [`postgres::PgStore`] serves several app servers on one database. The scheme of
+//! `DATABASE_URL` chooses (`server::database`); both pass the same integration tests.
 //!
 //! All timestamps are UTC; campaign dates are Europe/Paris calendar days.
 
