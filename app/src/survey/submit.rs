@@ -151,13 +151,13 @@ pub async fn submit_survey_form(
         Err(errors) => return Ok(SubmitOutcome::Rejected { errors, notice: None, token }),
     };
     // The database cannot be reached: nothing stored, the answers and the (unused) token come
-    // back with the notice, to send again in a few moments.
-    let unavailable = SubmitOutcome::Rejected { errors: Vec::new(), notice: Some(FormNotice::Unavailable), token: token.clone() };
+    // back with the notice, to send again in a few moments (built only then).
+    let unavailable = || SubmitOutcome::Rejected { errors: Vec::new(), notice: Some(FormNotice::Unavailable), token: token.clone() };
     let visit_code = match VisitCode::parse(field(CODE_FIELD)) {
         Some(code) => match state.store.visit_code_state(s.id, &code).await {
             Ok(CodeState::Unknown) => None,
             Ok(_) => Some(code),
-            Err(e) if crate::last_known::is_outage(&e) => return Ok(unavailable),
+            Err(e) if crate::last_known::is_outage(&e) => return Ok(unavailable()),
             Err(e) => return Err(e.into()),
         },
         None => None,
@@ -181,7 +181,7 @@ pub async fn submit_survey_form(
         Ok(outcome) => outcome,
         Err(e) if crate::last_known::is_outage(&e) => {
             tracing::warn!(error = %e, "survey response not stored: database unreachable");
-            return Ok(unavailable);
+            return Ok(unavailable());
         }
         Err(e) => return Err(e.into()),
     };
