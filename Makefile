@@ -16,6 +16,11 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/style/node_modules/.bin:$(CURDIR)/en
 # Where the end-to-end tests run the server.
 E2E_PORT ?= 3917
 
+# Cargo's build folder: `target/` in the checkout, unless CARGO_TARGET_DIR says otherwise (`.ci/run`
+# keeps one outside the clone, so a new clone reuses the compiled dependencies). The site
+# (`target/site`) and the stylesheet (`target/style`) always stay in the checkout.
+TARGET_DIR := $(if $(CARGO_TARGET_DIR),$(CARGO_TARGET_DIR),$(CURDIR)/target)
+
 AIOSMTPD_VERSION = 1.4.6
 
 # The PostgreSQL server of the conformance run (`TEST_DATABASE=postgres`): each test creates and
@@ -23,16 +28,16 @@ AIOSMTPD_VERSION = 1.4.6
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 export TEST_POSTGRES_URL
 
-.PHONY: run test deps test-deps tools postgres load-test npm-style npm-e2e chromium css build build-release unit e2e demo clean bench-dashboard
+.PHONY: run test deps test-deps tools postgres load-test fault-test npm-style npm-e2e chromium css build build-release unit e2e demo clean bench-dashboard
 
 ## make run: build the release and serve on LEPTOS_SITE_ADDR (default 127.0.0.1:3000).
 run: tools npm-style css build-release
 	LEPTOS_OUTPUT_NAME=avis LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_ENV=PROD \
-	  ./target/release/server serve
+	  $(TARGET_DIR)/release/server serve
 
 ## make demo: fill an empty database with the demonstration campaign (then `make run`).
 demo: tools npm-style css build-release
-	LEPTOS_OUTPUT_NAME=avis LEPTOS_SITE_ROOT=target/site ./target/release/server seed-demo
+	LEPTOS_OUTPUT_NAME=avis LEPTOS_SITE_ROOT=target/site $(TARGET_DIR)/release/server seed-demo
 
 ## make test: unit + integration tests (Rust), then the browser tests (Playwright + Chromium).
 test: deps css unit build e2e
@@ -101,17 +106,29 @@ unit: test-deps postgres
 	TEST_DATABASE=postgres RUSTFLAGS="--cfg erase_components" cargo test --workspace --tests -- --test-threads=1
 
 e2e: build npm-e2e chromium
-	cd end2end && E2E_PORT=$(E2E_PORT) npx playwright test
+	cd end2end && E2E_PORT=$(E2E_PORT) E2E_SERVER_BIN=$(TARGET_DIR)/debug/server npx playwright test
 
 ## make load-test: the load and crash tests in the issue's form (200 visitors for 60 s against the
 ## release server, on SQLite then PostgreSQL; figures in BENCHMARKS.md). `make test` runs them
 ## short (40 visitors, 4 s, debug build). Not part of `make test`.
 LOAD_CLIENTS ?= 200
 LOAD_SECONDS ?= 60
+# Milliseconds a visitor spends on the form (and on the thank-you page); 0 = back to back (saturation).
+LOAD_THINK_MS ?= 0
 load-test: test-deps postgres
 	RUSTFLAGS="--cfg erase_components" cargo build --release -p server
-	LOAD_CLIENTS=$(LOAD_CLIENTS) LOAD_SECONDS=$(LOAD_SECONDS) LOAD_SERVER_BIN=$(CURDIR)/target/release/server \
+	LOAD_CLIENTS=$(LOAD_CLIENTS) LOAD_SECONDS=$(LOAD_SECONDS) LOAD_THINK_MS=$(LOAD_THINK_MS) LOAD_SERVER_BIN=$(TARGET_DIR)/release/server \
 	  RUSTFLAGS="--cfg erase_components" cargo test --workspace --test load -- --test-threads=1 --nocapture
+
+## make fault-test: the issue's by-hand fault. PostgreSQL itself (the machine's cluster, with
+## pg_ctlcluster) is stopped for 10 s in the middle of a 30-second load of FAULT_CLIENTS visitors
+## (debug server): kept forms, /healthz, recovery, nothing lost. Not part of `make test`: it
+## stops the PostgreSQL other programs on this machine may be using.
+FAULT_CLIENTS ?= 40
+FAULT_THINK_MS ?= 500
+fault-test: test-deps postgres
+	LOAD_CLIENTS=$(FAULT_CLIENTS) LOAD_SECONDS=30 LOAD_THINK_MS=$(FAULT_THINK_MS) \
+	  RUSTFLAGS="--cfg erase_components" cargo test --workspace --test load -- --ignored --test-threads=1 --nocapture postgres_stopped
 
 ## make bench-dashboard: dashboard and export timings over BENCH_RESPONSES generated responses
 ## (issue 4; figures in BENCHMARKS.md). Not part of `make test`. The database is kept in
@@ -130,12 +147,12 @@ bench-dashboard:
 	@marker="$(BENCH_DB).$(BENCH_RESPONSES)-$(BENCH_YEARS)-$$(date +%Y).done"; \
 	if [ -f "$$marker" ]; then echo "Reusing $(BENCH_DB) ($(BENCH_RESPONSES) responses)"; else \
 	  rm -f $(BENCH_DB) $(BENCH_DB)-wal $(BENCH_DB)-shm $(BENCH_DB).*.done; \
-	  $(BENCH_ENV) ./target/release/server generate --responses $(BENCH_RESPONSES) --years $(BENCH_YEARS); \
-	  echo '$(BENCH_PASSWORD)' | $(BENCH_ENV) ./target/release/server create-user --email $(BENCH_EMAIL) --name "Banc d'essai" --role qualite; \
+	  $(BENCH_ENV) $(TARGET_DIR)/release/server generate --responses $(BENCH_RESPONSES) --years $(BENCH_YEARS); \
+	  echo '$(BENCH_PASSWORD)' | $(BENCH_ENV) $(TARGET_DIR)/release/server create-user --email $(BENCH_EMAIL) --name "Banc d'essai" --role qualite; \
 	  touch "$$marker"; fi
 	@echo "Database: $$(du -h $(BENCH_DB) | cut -f1) ($(BENCH_DB), WAL $$(du -h $(BENCH_DB)-wal 2>/dev/null | cut -f1 || echo 0))"
 	@port=$$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"); \
-	$(BENCH_ENV) LEPTOS_SITE_ADDR=127.0.0.1:$$port ./target/release/server serve > $(BENCH_DIR)/server.log 2>&1 & pid=$$!; \
+	$(BENCH_ENV) LEPTOS_SITE_ADDR=127.0.0.1:$$port $(TARGET_DIR)/release/server serve > $(BENCH_DIR)/server.log 2>&1 & pid=$$!; \
 	trap "kill $$pid 2>/dev/null || true" EXIT; \
 	for i in $$(seq 1 150); do curl -sf http://127.0.0.1:$$port/healthz >/dev/null && break; \
 	  kill -0 $$pid 2>/dev/null || { cat $(BENCH_DIR)/server.log; exit 1; }; sleep 0.2; done; \

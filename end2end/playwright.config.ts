@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 // The browser tests run the debug build made by `cargo leptos build` (see the Makefile's `e2e`)
 // against a fresh SQLite file, in Debian's Chromium (no browser download).
 const port = Number(process.env.E2E_PORT ?? 3917);
+// The server binary: the Makefile passes its own (CARGO_TARGET_DIR may be outside the checkout).
+const serverBin = process.env.E2E_SERVER_BIN ?? '../target/debug/server';
 
 export default defineConfig({
   testDir: './tests',
@@ -30,7 +32,7 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: {
-    command: 'rm -rf .tmp && mkdir -p .tmp && exec ../target/debug/server serve',
+    command: `rm -rf .tmp && mkdir -p .tmp && exec '${serverBin}' serve`,
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 120_000,

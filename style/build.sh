@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds target/style/site.css (the one stylesheet cargo-leptos serves as /pkg/avis.css) from the
+# Builds target/style/site.css (the one stylesheet cargo-leptos serves as /pkg/avis.<hash>.css) from the
 # DSFR parts the pages use plus style/app.css, and copies the two Marianne weights and the icons
 # it uses.
 # Render-blocking budget: HTML + CSS <= 60 KB gzipped (see README, "Page weight").
@@ -35,13 +35,20 @@ for p in "${parts[@]}"; do
 done
 cat "$here/app.css" >> "$tmp"
 mv "$tmp" "$out/site.css"
-# Icons the bundled CSS refers to (url(../../icons/…)), served from /icons/.
-grep -oE 'icons/[a-z]+/[A-Za-z0-9_-]+\.svg' "$out/site.css" | sort -u | while read -r icon; do
-  mkdir -p "$out/assets/$(dirname "$icon")"
-  cp "$dsfr/$icon" "$out/assets/$icon"
+# Fonts and icons the stylesheet refers to (url(../fonts/…), url(../../icons/…), served from /fonts/
+# and /icons/), copied under names that carry their content's hash (first 16 hex digits of
+# SHA-256: Marianne-Regular.<hash>.woff2), and the stylesheet rewritten to those names: the server
+# caches such names for a year (server/src/assets.rs). The favicon keeps its fixed name.
+rm -rf "$out/assets/fonts" "$out/assets/icons"
+mkdir -p "$out/assets/fonts"
+assets=$(grep -oE '(icons/[a-z]+/[A-Za-z0-9_-]+\.svg|fonts/Marianne-(Regular|Bold)\.woff2?)[)"'"'"']' "$out/site.css" | sed -E 's/.$//' | sort -u)
+for asset in $assets; do
+  base="${asset%.*}"; ext="${asset##*.}"
+  hash=$(sha256sum "$dsfr/$asset" | cut -c1-16)
+  mkdir -p "$out/assets/$(dirname "$asset")"
+  cp "$dsfr/$asset" "$out/assets/$base.$hash.$ext"
+  # The closing `)` or quote keeps `Marianne-Regular.woff` from matching inside `….woff2`.
+  sed -i -E "s#($base)\.$ext([)\"'])#\\1.$hash.$ext\\2#g" "$out/site.css"
 done
 cp "$dsfr/favicon/favicon.svg" "$dsfr/favicon/favicon.ico" "$out/assets/"
-for f in Marianne-Regular Marianne-Bold; do
-  cp "$dsfr/fonts/$f.woff2" "$dsfr/fonts/$f.woff" "$out/assets/fonts/"
-done
 echo "style: $(wc -c < "$out/site.css") bytes, $(gzip -9c "$out/site.css" | wc -c) gzipped"

@@ -43,7 +43,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -57,6 +57,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="format-detection" content="telephone=no" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // `/pkg/avis.<hash>.css` when the build names files after their content (see
+                // the server's `assets` module), `/pkg/avis.css` otherwise.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -78,7 +81,6 @@ pub fn App() -> impl IntoView {
         // leptos_i18n's own cookie is off: it would be set for every visitor. The language comes
         // from `language::language_middleware` (a cookie only when the visitor picks one).
         <I18nContextProvider enable_cookie=false ssr_lang_header_getter=language::locale_options()>
-            <Stylesheet id="leptos" href="/pkg/avis.css" />
             <Router>
                 <components::Layout>
                     // Async: every page is rendered whole on the server, so it reads and works without JavaScript.

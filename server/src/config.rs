@@ -121,6 +121,30 @@ fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
+/// Whether pages link the content-hashed wasm, JS and CSS (`LEPTOS_HASH_FILES`; see
+/// [`crate::assets`]). Unset: on exactly when `hash_file` (the `hash.txt` that `cargo leptos build`
+/// writes next to the server binary) exists, so `make run` needs no setting and a server built
+/// by plain `cargo build` still works.
+///
+/// # Errors
+/// [`ConfigError::Invalid`] when the value is not a boolean, or is true while the hash file is
+/// missing (Leptos would fail on every page).
+fn hash_files(value: Option<String>, hash_file: Option<&std::path::Path>) -> Result<bool, ConfigError> {
+    let exists = hash_file.is_some_and(std::path::Path::is_file);
+    match value.map(|v| parse_bool("LEPTOS_HASH_FILES", &v)).transpose()? {
+        None => Ok(exists),
+        Some(false) => Ok(false),
+        Some(true) if exists => Ok(true),
+        Some(true) => Err(ConfigError::Invalid {
+            name: "LEPTOS_HASH_FILES",
+            message: format!(
+                "true, but {} does not exist: build with `make build` (cargo leptos build), which writes it next to the server binary",
+                hash_file.map_or_else(|| "hash.txt".to_string(), |p| p.display().to_string())
+            ),
+        }),
+    }
+}
+
 fn parse_bool(name: &'static str, value: &str) -> Result<bool, ConfigError> {
     match value.trim().to_ascii_lowercase().as_str() {
         "1" | "true" | "yes" | "on" => Ok(true),
@@ -214,6 +238,8 @@ impl Config {
         if std::env::var("LEPTOS_SITE_ROOT").is_err() && &*leptos_options.site_root == "." {
             leptos_options.site_root = "target/site".into();
         }
+        let hash_file = crate::assets::hash_file_path(&leptos_options);
+        leptos_options.hash_files = hash_files(var("LEPTOS_HASH_FILES"), hash_file.as_deref())?;
         let default_target = positive("SURVEY_TARGET", var("SURVEY_TARGET"), 150)? as i64;
         let reply_days = positive("REPLY_DEADLINE_DAYS", var("REPLY_DEADLINE_DAYS"), u64::from(DEFAULT_REPLY_WORKING_DAYS))?;
         let reply_days = u32::try_from(reply_days).ok().filter(|d| *d <= 365).ok_or(ConfigError::Invalid { name: "REPLY_DEADLINE_DAYS", message: "at most 365".into() })?;
@@ -311,5 +337,22 @@ mod tests {
         assert!(session_max_age(Some("0".into())).is_err());
         assert!(session_max_age(Some("169".into())).is_err());
         assert!(session_max_age(Some("douze".into())).is_err());
+    }
+    #[test]
+    fn hash_files_follow_the_hash_file_unless_told() {
+        let dir = std::env::temp_dir().join(format!("avis-hash-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let present = dir.join("hash.txt");
+        std::fs::write(&present, "js: a\n").unwrap();
+        let missing = dir.join("absent.txt");
+        assert!(hash_files(None, Some(&present)).unwrap());
+        assert!(!hash_files(None, Some(&missing)).unwrap());
+        assert!(!hash_files(None, None).unwrap());
+        assert!(!hash_files(Some("false".into()), Some(&present)).unwrap());
+        assert!(hash_files(Some("true".into()), Some(&present)).unwrap());
+        let err = hash_files(Some("true".into()), Some(&missing)).unwrap_err().to_string();
+        assert!(err.starts_with("LEPTOS_HASH_FILES: true, but") && err.contains("absent.txt"), "{err}");
+        assert!(hash_files(Some("peut-être".into()), Some(&present)).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

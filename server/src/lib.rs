@@ -1,6 +1,7 @@
 //! The axum server of Avis & Réclamations: configuration, database and session set-up, the router
 //! (Leptos pages, server functions, plain HTTP routes), and the CLI's building blocks.
 
+pub mod assets;
 pub mod config;
 pub mod database;
 pub mod demo;
@@ -118,7 +119,7 @@ pub fn router(state: AppState, sessions: Sessions, secure_cookies: bool) -> Rout
         .with_same_site(SameSite::Lax)
         .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::minutes(30)));
     let options = state.leptos_options.clone();
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/api/v1/results", get(app::survey::http::get_results))
         .route("/enquete/{site}/reponses", post(app::survey::http::post_survey))
@@ -165,14 +166,8 @@ pub fn router(state: AppState, sessions: Sessions, secure_cookies: bool) -> Rout
                 let options = options.clone();
                 move || app::shell(options.clone())
             },
-        )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            {
-                let state = state.clone();
-                move || app::state::provide_request_context(&state)
-            },
-            app::shell,
-        ))
+        );
+    with_static_files(router, &state)
         // The tablet of the request, from its cookie (kiosk mode; `Cache-Control: no-store`).
         .layer(axum::middleware::from_fn_with_state(state.clone(), app::kiosk::resolve))
         // Inside the session layer: a user who must change their password reaches nothing else.
@@ -182,6 +177,8 @@ pub fn router(state: AppState, sessions: Sessions, secure_cookies: bool) -> Rout
         .layer(axum::middleware::from_fn_with_state(secure_cookies, app::language::language_middleware))
         .layer(axum::middleware::from_fn(security::same_origin_guard))
         .layer(axum::middleware::from_fn_with_state(secure_cookies, security::security_headers))
+        // A year for the wasm, JS, CSS, fonts and icons named after their content.
+        .layer(axum::middleware::from_fn(assets::cache_headers))
         // Exports are streamed as they are read (a million rows at disk speed): compressing
         // them on the fly would cost a core and tens of MB of buffers, so CSV is sent as is
         // (XLSX is already a zip).
@@ -192,12 +189,33 @@ pub fn router(state: AppState, sessions: Sessions, secure_cookies: bool) -> Rout
         .with_state(state)
 }
 
+/// Adds the site folder's files (wasm, JS, CSS, fonts, icons, favicon) as `router`'s fallback,
+/// with conditional GET (`If-Modified-Since` → 304; leptos_axum's own file handler drops that
+/// header); any other path, whatever its method, gets the application's "page not found". Their
+/// `Cache-Control` comes from [`assets::cache_headers`].
+fn with_static_files(router: Router<AppState>, state: &AppState) -> Router<AppState> {
+    use axum::handler::Handler;
+    let not_found = leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+        {
+            let state = state.clone();
+            move || app::state::provide_request_context(&state)
+        },
+        app::shell,
+    );
+    router.fallback_service(
+        tower_http::services::ServeDir::new(state.leptos_options.site_root.as_ref())
+            .call_fallback_on_method_not_allowed(true)
+            .fallback(not_found.with_state(state.clone())),
+    )
+}
+
 /// Prepares everything and serves on `listener` until the process is stopped.
 ///
 /// # Errors
 /// [`StartError`].
 pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> Result<(), StartError> {
     let (state, sessions) = prepare(&config).await?;
+    warn_missing_hashed_files(&config.leptos_options);
     let deletion = {
         use tower_sessions::ExpiredDeletion;
         let sessions = sessions.clone();
@@ -226,6 +244,22 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> Result<
         sender.abort();
     }
     Ok(result?)
+}
+
+/// Logs an error for each hashed file that `hash.txt` names but the site folder lacks (a site
+/// rebuilt by another build since this binary was built): those pages would load without their
+/// stylesheet or wasm.
+fn warn_missing_hashed_files(options: &leptos::config::LeptosOptions) {
+    if !options.hash_files {
+        return;
+    }
+    let Some(hash_txt) = assets::hash_file_path(options).and_then(|p| std::fs::read_to_string(p).ok()) else { return };
+    let pkg = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    for name in assets::hashed_names(&options.output_name, &hash_txt) {
+        if !pkg.join(&name).is_file() {
+            tracing::error!(file = %pkg.join(&name).display(), "hash.txt names a file the site folder lacks: rebuild with `make build` or `make run`");
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -33,6 +33,24 @@ fn seconds() -> u64 {
     env_number("LOAD_SECONDS", 4)
 }
 
+/// `LOAD_THINK_MS` (default 0): how long a visitor takes to fill the form between the GET and
+/// the POST, and to read the thank-you page before the next visit, in milliseconds (each pause
+/// drawn uniformly between half and one and a half times it). 0 sends back to back: the server
+/// is saturated and latency is mostly queueing. With a think time the clients are people, and
+/// the latency is the server's own at that arrival rate.
+fn think_ms() -> u64 {
+    env_number("LOAD_THINK_MS", 0)
+}
+
+/// One visitor's pause ([`think_ms`]).
+async fn think() {
+    let ms = think_ms();
+    if ms > 0 {
+        let jittered = ms / 2 + rand::random::<u64>() % ms.max(1);
+        tokio::time::sleep(Duration::from_millis(jittered)).await;
+    }
+}
+
 /// The server binary: `LOAD_SERVER_BIN` (e.g. the release build), else the one Cargo built for
 /// these tests.
 fn server_bin() -> String {
@@ -111,16 +129,41 @@ struct Tally {
     interrupted: AtomicU64,
     /// Latency of each confirmed POST, in microseconds.
     latencies: Mutex<Vec<u64>>,
+    /// Latency of each successful GET of the form (the page render and a new token), in microseconds.
+    page_latencies: Mutex<Vec<u64>>,
+    /// Surveys that came back during a database outage with everything kept (then sent again).
+    kept: AtomicU64,
 }
 
-/// One visitor after another on one connection, until `until`; stops at the first cut
-/// connection when `dies` (the server is being killed).
-async fn visitor(client: reqwest::Client, base: String, until: Instant, tally: Arc<Tally>, dies: bool) {
+/// What may happen to the server while the visitors run.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// Nothing: every request must succeed.
+    Steady,
+    /// The server is killed: a visitor stops at the first cut connection.
+    Dies,
+    /// The database goes away for a while: a survey sent meanwhile must come back (503) with its
+    /// answers and the same token, and the visitor sends it again after `Retry-After`.
+    DatabaseOutage,
+}
+
+/// How long a visitor whose form was kept during an outage goes on sending it again after the
+/// load's end before it counts as a failure.
+const RESEND_GRACE: Duration = Duration::from_secs(60);
+
+/// One visitor after another on one connection, until `until` (see [`Mode`]).
+async fn visitor(client: reqwest::Client, base: String, until: Instant, tally: Arc<Tally>, mode: Mode) {
+    let dies = mode == Mode::Dies;
     let form_url = format!("{base}/enquete/evry");
     let post_url = format!("{base}/enquete/evry/reponses");
     while Instant::now() < until {
+        let opened = Instant::now();
         let page = match client.get(&form_url).send().await {
-            Ok(r) if r.status() == 200 => r.text().await.unwrap_or_default(),
+            Ok(r) if r.status() == 200 => {
+                let page = r.text().await.unwrap_or_default();
+                tally.page_latencies.lock().unwrap().push(opened.elapsed().as_micros() as u64);
+                page
+            }
             Ok(r) => {
                 tally.failures.lock().unwrap().push(format!("GET {}", r.status()));
                 continue;
@@ -138,29 +181,45 @@ async fn visitor(client: reqwest::Client, base: String, until: Instant, tally: A
             tally.failures.lock().unwrap().push("no token".into());
             continue;
         };
-        let started = Instant::now();
-        match client.post(&post_url).header("origin", &base).form(&survey_answers(&token)).send().await {
-            Ok(r) if r.status() == 303 && r.headers().get("location").is_some_and(|l| l == "/enquete/evry/merci") => {
-                tally.confirmed.fetch_add(1, Ordering::Relaxed);
-                tally.latencies.lock().unwrap().push(started.elapsed().as_micros() as u64);
-            }
-            Ok(r) => tally.failures.lock().unwrap().push(format!("POST {}", r.status())),
-            Err(e) => {
-                if dies {
-                    tally.interrupted.fetch_add(1, Ordering::Relaxed);
-                    return;
+        think().await;
+        loop {
+            let started = Instant::now();
+            match client.post(&post_url).header("origin", &base).form(&survey_answers(&token)).send().await {
+                Ok(r) if r.status() == 303 && r.headers().get("location").is_some_and(|l| l == "/enquete/evry/merci") => {
+                    tally.confirmed.fetch_add(1, Ordering::Relaxed);
+                    tally.latencies.lock().unwrap().push(started.elapsed().as_micros() as u64);
+                    think().await;
                 }
-                tally.failures.lock().unwrap().push(format!("POST {e}"));
+                Ok(r) if mode == Mode::DatabaseOutage && r.status() == 503 && Instant::now() < until + RESEND_GRACE => {
+                    let wait = r.headers().get("retry-after").and_then(|v| v.to_str().ok()?.parse().ok()).unwrap_or(10);
+                    let page = r.text().await.unwrap_or_default();
+                    if token_in(&page).as_deref() != Some(token.as_str()) || !page.contains("momentanément indisponible") || !page.contains("Très bon accueil 👍 شكرا") {
+                        tally.failures.lock().unwrap().push("a 503 page without the visitor's answers, token and notice".into());
+                        break;
+                    }
+                    tally.kept.fetch_add(1, Ordering::Relaxed);
+                    tokio::time::sleep(Duration::from_secs(wait)).await;
+                    continue; // sent again, as the notice asks
+                }
+                Ok(r) => tally.failures.lock().unwrap().push(format!("POST {}", r.status())),
+                Err(e) => {
+                    if dies {
+                        tally.interrupted.fetch_add(1, Ordering::Relaxed);
+                        return;
+                    }
+                    tally.failures.lock().unwrap().push(format!("POST {e}"));
+                }
             }
+            break;
         }
     }
 }
 
 /// Runs `clients()` visitors against `base` for `duration`.
-async fn load(base: &str, duration: Duration, tally: &Arc<Tally>, dies: bool) {
+async fn load(base: &str, duration: Duration, tally: &Arc<Tally>, mode: Mode) {
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).pool_max_idle_per_host(clients()).build().unwrap();
     let until = Instant::now() + duration;
-    let tasks: Vec<_> = (0..clients()).map(|_| tokio::spawn(visitor(client.clone(), base.to_string(), until, tally.clone(), dies))).collect();
+    let tasks: Vec<_> = (0..clients()).map(|_| tokio::spawn(visitor(client.clone(), base.to_string(), until, tally.clone(), mode))).collect();
     for t in tasks {
         t.await.unwrap();
     }
@@ -248,7 +307,7 @@ async fn load_and_check(db: TestDatabase, engine: &str) {
     let tally = Arc::new(Tally::default());
     let duration = Duration::from_secs(seconds());
     let started = Instant::now();
-    load(&server.base, duration, &tally, false).await;
+    load(&server.base, duration, &tally, Mode::Steady).await;
     let elapsed = started.elapsed().as_secs_f64();
     let under_load = server.memory_kib();
     let failures = tally.failures.lock().unwrap().clone();
@@ -260,14 +319,19 @@ async fn load_and_check(db: TestDatabase, engine: &str) {
 
     let mut latencies = tally.latencies.lock().unwrap().clone();
     latencies.sort_unstable();
+    let mut page_latencies = tally.page_latencies.lock().unwrap().clone();
+    page_latencies.sort_unstable();
     let store = server::open_store(&db.url).await.unwrap();
     let raw = raw_insert_rate(&store, Duration::from_secs(seconds().clamp(2, 10))).await;
     let rate = confirmed as f64 / elapsed;
     println!(
-        "LOAD engine={engine} clients={} seconds={elapsed:.1} confirmed={confirmed} per_second={rate:.0} p50_ms={:.1} p99_ms={:.1} raw_inserts_per_second={raw:.0} ratio={:.0}% rss_rest_mib={:.1} rss_peak_mib={:.1}",
+        "LOAD engine={engine} clients={} think_ms={} seconds={elapsed:.1} confirmed={confirmed} per_second={rate:.0} p50_ms={:.1} p99_ms={:.1} page_p50_ms={:.1} page_p99_ms={:.1} raw_inserts_per_second={raw:.0} ratio={:.0}% rss_rest_mib={:.1} rss_peak_mib={:.1}",
         clients(),
+        think_ms(),
         percentile(&latencies, 0.50),
         percentile(&latencies, 0.99),
+        percentile(&page_latencies, 0.50),
+        percentile(&page_latencies, 0.99),
         100.0 * rate / raw.max(1e-9),
         at_rest.0 as f64 / 1024.0,
         under_load.1 as f64 / 1024.0,
@@ -281,7 +345,7 @@ async fn kill_mid_load_and_check(db: TestDatabase) {
     let base = server.base.clone();
     let visitors = {
         let tally = tally.clone();
-        tokio::spawn(async move { load(&base, duration, &tally, true).await })
+        tokio::spawn(async move { load(&base, duration, &tally, Mode::Dies).await })
     };
     tokio::time::sleep(Duration::from_secs(seconds()).max(Duration::from_millis(1500))).await;
     server.kill();
@@ -325,4 +389,97 @@ async fn sqlite_killed_mid_load_keeps_every_confirmed_response() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_killed_mid_load_keeps_every_confirmed_response() {
     kill_mid_load_and_check(TestDatabase::new_postgres().await).await;
+}
+
+/// The machine's PostgreSQL cluster (the newest under `/etc/postgresql`), stopped or started with
+/// `pg_ctlcluster` (root or the `postgres` user).
+fn pg_cluster(action: &str) {
+    let version = std::fs::read_dir("/etc/postgresql")
+        .ok()
+        .and_then(|dir| dir.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().to_string()).max())
+        .expect("a PostgreSQL cluster under /etc/postgresql (pg_ctlcluster)");
+    let mut command = Command::new("pg_ctlcluster");
+    command.args(["--skip-systemctl-redirect", &version, "main", action]);
+    if action == "stop" {
+        command.args(["-m", "fast"]);
+    }
+    let status = command.status().expect("pg_ctlcluster");
+    assert!(status.success(), "pg_ctlcluster {version} main {action}: {status}");
+}
+
+/// Starts the cluster again however the test ends.
+struct ClusterRestart;
+
+impl Drop for ClusterRestart {
+    fn drop(&mut self) {
+        if let Ok(dir) = std::fs::read_dir("/etc/postgresql") {
+            for version in dir.filter_map(Result::ok) {
+                let _ = Command::new("pg_ctlcluster").arg("--skip-systemctl-redirect").arg(version.file_name()).args(["main", "start"]).status();
+            }
+        }
+    }
+}
+
+/// The by-hand fault: PostgreSQL itself stopped for 10 s in the middle of a load of at
+/// least 30 s (`make fault-test` gives the visitors `LOAD_THINK_MS=500` on each page). Visitors who send meanwhile get
+/// their survey back (503, answers and token kept) and send it again after `Retry-After`;
+/// `/healthz` says 503 during the outage; once PostgreSQL is back the server serves again by
+/// itself, and every survey is stored exactly once. Stops the machine's shared PostgreSQL, so it
+/// is not part of `make test`: run it with `make fault-test`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "stops the machine's PostgreSQL: run by hand with `make fault-test`"]
+async fn postgres_stopped_for_ten_seconds_under_load() {
+    let db = TestDatabase::new_postgres().await;
+    let server = ServerProcess::start(&db.url).await;
+    let tally = Arc::new(Tally::default());
+    let duration = Duration::from_secs(seconds().max(30));
+    let visitors = {
+        let (base, tally) = (server.base.clone(), tally.clone());
+        tokio::spawn(async move { load(&base, duration, &tally, Mode::DatabaseOutage).await })
+    };
+    let health = reqwest::Client::new();
+    let status = |base: String| {
+        let health = health.clone();
+        async move { health.get(format!("{base}/healthz")).send().await.map(|r| r.status().as_u16()).unwrap_or(0) }
+    };
+
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let _restart = ClusterRestart;
+    pg_cluster("stop");
+    let stopped = Instant::now();
+    let mut seen_down = None;
+    while stopped.elapsed() < Duration::from_secs(10) {
+        if seen_down.is_none() && status(server.base.clone()).await == 503 {
+            seen_down = Some(stopped.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    pg_cluster("start");
+    let started = Instant::now();
+    let mut back = None;
+    while started.elapsed() < Duration::from_secs(60) {
+        if status(server.base.clone()).await == 200 {
+            back = Some(started.elapsed());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    visitors.await.unwrap();
+
+    let failures = tally.failures.lock().unwrap().clone();
+    assert!(failures.is_empty(), "{} failed requests, e.g. {:?}", failures.len(), &failures[..failures.len().min(5)]);
+    let seen_down = seen_down.expect("/healthz said 503 while PostgreSQL was stopped");
+    let back = back.expect("/healthz said 200 within 60 s of PostgreSQL's restart");
+    let kept = tally.kept.load(Ordering::Relaxed);
+    assert!(kept > 0, "visitors sent surveys during the outage");
+    let confirmed = tally.confirmed.load(Ordering::Relaxed);
+    assert_eq!(count(&db.url, "SELECT COUNT(*) FROM responses").await, confirmed, "every survey stored once, the kept ones included");
+    assert_consistent(&db.url).await;
+    println!(
+        "FAULT engine=postgres clients={} think_ms={} stopped_s=10 healthz_503_after_ms={} healthz_200_after_restart_ms={} kept_and_resent={kept} confirmed={confirmed}",
+        clients(),
+        think_ms(),
+        seen_down.as_millis(),
+        back.as_millis(),
+    );
 }

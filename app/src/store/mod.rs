@@ -53,7 +53,7 @@ pub enum StoreError {
 }
 
 /// A reception site (préfecture or sous-préfecture).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct Site {
     /// Database id.
     pub id: i64,
@@ -279,6 +279,42 @@ pub struct User {
     /// Must choose a new password before anything else (set when an admin creates the account or
     /// resets its password; see `auth::session::password_change_guard`).
     pub must_change_password: bool,
+}
+
+/// A `users` row as both engines return it for [`USER_COLUMNS`] (the role still text).
+#[derive(sqlx::FromRow)]
+pub(crate) struct UserRow {
+    id: i64,
+    email: String,
+    display_name: String,
+    password_hash: String,
+    role: String,
+    active: bool,
+    must_change_password: bool,
+}
+
+/// The `users` columns [`user_from_row`] reads, in a `SELECT` list.
+pub(crate) const USER_COLUMNS: &str = "id, email, display_name, password_hash, role, active, must_change_password";
+
+/// A [`Site`] from a row holding `id, slug, name, kind` (either engine).
+pub(crate) fn site_from_row<'r, R: sqlx::Row>(row: &'r R) -> Result<Site, sqlx::Error>
+where
+    Site: sqlx::FromRow<'r, R>,
+{
+    <Site as sqlx::FromRow<'r, R>>::from_row(row)
+}
+
+/// A [`User`] from a row holding [`USER_COLUMNS`] (either engine).
+///
+/// # Errors
+/// [`StoreError::Corrupt`] for a role the application does not know.
+pub(crate) fn user_from_row<'r, R: sqlx::Row>(row: &'r R) -> Result<User, StoreError>
+where
+    UserRow: sqlx::FromRow<'r, R>,
+{
+    let r = <UserRow as sqlx::FromRow<'r, R>>::from_row(row)?;
+    let role = Role::parse(&r.role).ok_or_else(|| StoreError::Corrupt(format!("unknown role {:?}", r.role)))?;
+    Ok(User { id: r.id, email: r.email, display_name: r.display_name, password_hash: r.password_hash, role, active: r.active, must_change_password: r.must_change_password })
 }
 
 /// What to create when an account is added.

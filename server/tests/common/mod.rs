@@ -192,6 +192,11 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
 }
 
 impl TestApp {
+    /// The server's site folder (`LEPTOS_SITE_ROOT`: empty at start), where static files are served from.
+    pub fn site_root(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     /// Forgets every cookie (a new browser: logged out).
     pub fn fresh_cookie_jar(&mut self) {
         self.client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().expect("client");

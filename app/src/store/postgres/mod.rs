@@ -74,24 +74,7 @@ pub(crate) async fn claim_token(conn: &mut sqlx::PgConnection, nonce: &str, at: 
     Ok(r.rows_affected() == 1)
 }
 
-pub(crate) fn site_from_row(row: &sqlx::postgres::PgRow) -> Result<Site, sqlx::Error> {
-    Ok(Site { id: row.try_get("id")?, slug: row.try_get("slug")?, name: row.try_get("name")?, kind: row.try_get("kind")? })
-}
-
-pub(crate) fn user_from_row(row: &sqlx::postgres::PgRow) -> Result<User, StoreError> {
-    let role: String = row.try_get("role")?;
-    Ok(User {
-        id: row.try_get("id")?,
-        email: row.try_get("email")?,
-        display_name: row.try_get("display_name")?,
-        password_hash: row.try_get("password_hash")?,
-        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("unknown role {role:?}")))?,
-        active: row.try_get("active")?,
-        must_change_password: row.try_get("must_change_password")?,
-    })
-}
-
-pub(crate) const USER_COLUMNS: &str = "id, email, display_name, password_hash, role, active, must_change_password";
+pub(crate) use super::{site_from_row, user_from_row, USER_COLUMNS};
 
 #[async_trait]
 impl Store for PgStore {
