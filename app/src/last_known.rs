@@ -11,6 +11,38 @@
 use crate::store::{Campaign, DynStore, Site, StoreError};
 use chrono::NaiveDate;
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+/// How long, after the database could not be reached, the look-ups here answer from what was
+/// last read without asking the database again: 10 s (the forms' `Retry-After`). Each attempt
+/// during an outage waits for the pool's connection timeout (5 s on PostgreSQL); without this
+/// pause a page needing three look-ups would take 15 s to say "unavailable". A successful
+/// `/healthz` ([`LastKnown::database_answered`]) or look-up ends the pause at once.
+pub const OUTAGE_PAUSE: Duration = Duration::from_secs(10);
+
+/// When to ask the database again after it could not be reached (a circuit breaker, pure: the
+/// caller gives the time).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Pause {
+    until: Option<Instant>,
+}
+
+impl Pause {
+    /// The database could not be reached at `now`: pause for [`OUTAGE_PAUSE`].
+    pub fn trip(&mut self, now: Instant) {
+        self.until = Some(now + OUTAGE_PAUSE);
+    }
+
+    /// The database answered: no pause.
+    pub fn reset(&mut self) {
+        self.until = None;
+    }
+
+    /// Whether look-ups should use the last data read, without asking the database, at `now`.
+    pub fn is_paused(&self, now: Instant) -> bool {
+        self.until.is_some_and(|until| now < until)
+    }
+}
 
 /// The last sites and campaign read successfully (shared by the clones of the app state).
 #[derive(Clone, Debug, Default)]
@@ -23,6 +55,8 @@ struct Known {
     sites: Option<Vec<Site>>,
     /// The current campaign and the Europe/Paris day it was current on.
     campaign: Option<(NaiveDate, Option<Campaign>)>,
+    /// Set when the database could not be reached ([`is_connection_failure`]).
+    pause: Pause,
 }
 
 impl LastKnown {
@@ -34,13 +68,55 @@ impl LastKnown {
         f(&mut self.inner.write().unwrap_or_else(|poisoned| poisoned.into_inner()));
     }
 
+    /// Whether the database was found unreachable less than [`OUTAGE_PAUSE`] ago.
+    fn paused(&self) -> bool {
+        self.read(|k| k.pause.is_paused(Instant::now()))
+    }
+
+    /// Notes the outcome of a look-up: a success ends the pause, a connection failure starts one.
+    fn note<T>(&self, result: &Result<T, StoreError>) {
+        match result {
+            Ok(_) => {
+                if self.read(|k| k.pause != Pause::default()) {
+                    self.write(|k| k.pause.reset());
+                }
+            }
+            Err(StoreError::Database(e)) if is_connection_failure(e) => self.write(|k| k.pause.trip(Instant::now())),
+            Err(_) => {}
+        }
+    }
+
+    /// Notes a store error met elsewhere (e.g. storing a form): a connection failure starts the
+    /// pause, so that the page sent back needs no further wait.
+    pub fn note_error(&self, e: &StoreError) {
+        if matches!(e, StoreError::Database(inner) if is_connection_failure(inner)) {
+            self.write(|k| k.pause.trip(Instant::now()));
+        }
+    }
+
+    /// The database answered (e.g. `/healthz`): look-ups ask it again at once.
+    pub fn database_answered(&self) {
+        self.note(&Ok::<(), StoreError>(()));
+    }
+
+    /// The database could not be reached (e.g. `/healthz` timed out): look-ups answer from what
+    /// was last read for [`OUTAGE_PAUSE`].
+    pub fn database_unreachable(&self) {
+        self.write(|k| k.pause.trip(Instant::now()));
+    }
+
     /// [`crate::store::Store::list_sites`], or the last list read when the database cannot be
     /// reached.
     ///
     /// # Errors
     /// The store's error when nothing was read yet, or when it is not a connection failure.
     pub async fn sites(&self, store: &DynStore) -> Result<Vec<Site>, StoreError> {
-        match store.list_sites().await {
+        if let Some(sites) = self.paused().then(|| self.read(|k| k.sites.clone())).flatten() {
+            return Ok(sites);
+        }
+        let result = store.list_sites().await;
+        self.note(&result);
+        match result {
             Ok(sites) => {
                 self.write(|k| k.sites = Some(sites.clone()));
                 Ok(sites)
@@ -56,7 +132,12 @@ impl LastKnown {
     /// # Errors
     /// As [`LastKnown::sites`].
     pub async fn site(&self, store: &DynStore, slug: &str) -> Result<Option<Site>, StoreError> {
-        match store.site_by_slug(slug).await {
+        if let Some(sites) = self.paused().then(|| self.read(|k| k.sites.clone())).flatten() {
+            return Ok(sites.into_iter().find(|s| s.slug == slug));
+        }
+        let result = store.site_by_slug(slug).await;
+        self.note(&result);
+        match result {
             Ok(site) => Ok(site),
             Err(e @ StoreError::Database(_)) => match self.read(|k| k.sites.clone()) {
                 Some(sites) => Ok(sites.into_iter().find(|s| s.slug == slug)),
@@ -73,7 +154,14 @@ impl LastKnown {
     /// The store's error when nothing was read for `today`, or when it is not a connection
     /// failure.
     pub async fn current_campaign(&self, store: &DynStore, today: NaiveDate) -> Result<Option<Campaign>, StoreError> {
-        match store.current_campaign(today).await {
+        if self.paused() {
+            if let Some((_, campaign)) = self.read(|k| k.campaign.clone()).filter(|(day, _)| *day == today) {
+                return Ok(campaign);
+            }
+        }
+        let result = store.current_campaign(today).await;
+        self.note(&result);
+        match result {
             Ok(campaign) => {
                 self.write(|k| k.campaign = Some((today, campaign.clone())));
                 Ok(campaign)
@@ -90,4 +178,40 @@ impl LastKnown {
 /// Whether `e` means the database could not be reached (the visitor may simply send again).
 pub fn is_outage(e: &StoreError) -> bool {
     matches!(e, StoreError::Database(_))
+}
+
+/// Whether `e` is a failure to reach the database at all (no connection within the pool's
+/// timeout, a network or TLS error, the pool closed), as opposed to an error the database
+/// answered with (a constraint, a deadlock): only those start an [`OUTAGE_PAUSE`].
+pub fn is_connection_failure(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::WorkerCrashed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pause_lasts_ten_seconds_from_the_failure_and_ends_on_success() {
+        let t0 = Instant::now();
+        let mut pause = Pause::default();
+        assert!(!pause.is_paused(t0));
+        pause.trip(t0);
+        assert!(pause.is_paused(t0));
+        assert!(pause.is_paused(t0 + Duration::from_millis(9_999)));
+        assert!(!pause.is_paused(t0 + OUTAGE_PAUSE));
+        // A later failure starts the ten seconds again; a success ends them.
+        pause.trip(t0 + Duration::from_secs(8));
+        assert!(pause.is_paused(t0 + Duration::from_secs(12)));
+        pause.reset();
+        assert!(!pause.is_paused(t0 + Duration::from_secs(12)));
+    }
+
+    #[test]
+    fn only_failures_to_reach_the_database_pause() {
+        assert!(is_connection_failure(&sqlx::Error::PoolTimedOut));
+        assert!(is_connection_failure(&sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused))));
+        assert!(!is_connection_failure(&sqlx::Error::RowNotFound));
+        assert!(!is_connection_failure(&sqlx::Error::Protocol("unexpected message".into())));
+    }
 }

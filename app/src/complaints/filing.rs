@@ -154,6 +154,7 @@ pub async fn file(state: &AppState, values: Vec<(String, String)>, channel: Comp
         // token come back with the notice, to send again in a few moments.
         Err(e) if crate::last_known::is_outage(&e) => {
             tracing::warn!(error = %e, "complaint not stored: database unreachable");
+            state.last_known.note_error(&e);
             return Ok(Filing::Rejected { state: FormState { values, errors: Vec::new(), notice: Some(crate::form::FormNotice::Unavailable) }, token });
         }
         Err(e) => return Err(e.into()),

@@ -157,7 +157,10 @@ pub async fn submit_survey_form(
         Some(code) => match state.store.visit_code_state(s.id, &code).await {
             Ok(CodeState::Unknown) => None,
             Ok(_) => Some(code),
-            Err(e) if crate::last_known::is_outage(&e) => return Ok(unavailable()),
+            Err(e) if crate::last_known::is_outage(&e) => {
+                state.last_known.note_error(&e);
+                return Ok(unavailable());
+            }
             Err(e) => return Err(e.into()),
         },
         None => None,
@@ -181,6 +184,7 @@ pub async fn submit_survey_form(
         Ok(outcome) => outcome,
         Err(e) if crate::last_known::is_outage(&e) => {
             tracing::warn!(error = %e, "survey response not stored: database unreachable");
+            state.last_known.note_error(&e);
             return Ok(unavailable());
         }
         Err(e) => return Err(e.into()),
