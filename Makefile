@@ -81,8 +81,10 @@ css: npm-style
 build: tools css
 	cargo leptos build
 
+# `--precompress`: the site's files also as .br and .gz at the highest levels, which the server
+# sends as they are to browsers that accept them (server/src/lib.rs, `with_static_files`).
 build-release: tools css
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 ## make postgres: start the machine's PostgreSQL cluster(s) if installed and stopped, then check
 ## that TEST_POSTGRES_URL answers.

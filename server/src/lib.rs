@@ -207,7 +207,7 @@ pub fn router(state: AppState, sessions: Sessions, secure_cookies: bool) -> Rout
 
 /// Adds the site folder's files (wasm, JS, CSS, fonts, icons, favicon) as `router`'s fallback,
 /// with conditional GET (`If-Modified-Since` → 304; leptos_axum's own file handler drops that
-/// header); any other path, whatever its method, gets the application's "page not found". Their
+/// header) and the precompressed `.br`/`.gz` copies when the build made them; any other path, whatever its method, gets the application's "page not found". Their
 /// `Cache-Control` comes from [`assets::cache_headers`].
 fn with_static_files(router: Router<AppState>, state: &AppState) -> Router<AppState> {
     use axum::handler::Handler;
@@ -220,6 +220,10 @@ fn with_static_files(router: Router<AppState>, state: &AppState) -> Router<AppSt
     );
     router.fallback_service(
         tower_http::services::ServeDir::new(state.leptos_options.site_root.as_ref())
+            // `make run` builds `file.br` and `file.gz` beside each file (brotli 11, gzip 9):
+            // sent as they are, smaller and cheaper than compressing on the fly.
+            .precompressed_br()
+            .precompressed_gzip()
             .call_fallback_on_method_not_allowed(true)
             .fallback(not_found.with_state(state.clone())),
     )

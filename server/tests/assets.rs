@@ -67,3 +67,26 @@ async fn a_revalidated_asset_answers_not_modified_with_its_policy() {
     assert_eq!(r.status(), 304);
     assert_eq!(r.headers()["cache-control"], "no-cache");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn precompressed_copies_are_sent_as_they_are() {
+    let app = spawn_app().await;
+    let wasm = vec![7u8; 4096];
+    put(&app, WASM, &wasm);
+    // What `cargo leptos build --release --precompress` writes beside each file (here stand-ins:
+    // the server must send the file's bytes untouched, not compress anything again).
+    put(&app, &format!("{WASM}.br"), b"brotli bytes");
+    put(&app, &format!("{WASM}.gz"), b"gzip bytes");
+    let get = |encoding: &'static str| {
+        let request = app.client.get(format!("{}{WASM}", app.base)).header("accept-encoding", encoding);
+        async move {
+            let r = request.send().await.unwrap();
+            let encoding = r.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_string());
+            let cache = r.headers()["cache-control"].to_str().unwrap().to_string();
+            (encoding, cache, r.bytes().await.unwrap().to_vec())
+        }
+    };
+    assert_eq!(get("br, gzip").await, (Some("br".into()), "public, max-age=31536000, immutable".into(), b"brotli bytes".to_vec()));
+    assert_eq!(get("gzip").await, (Some("gzip".into()), "public, max-age=31536000, immutable".into(), b"gzip bytes".to_vec()));
+    assert_eq!(get("identity").await, (None, "public, max-age=31536000, immutable".into(), wasm));
+}
