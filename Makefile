@@ -81,7 +81,7 @@ css: npm-style
 build: tools css
 	cargo leptos build
 
-# `--precompress`: the site's files also as .br and .gz at the highest levels, which the server
+# `--precompress`: the site's files also as .br (brotli 11) and .gz (libflate's default), which the server
 # sends as they are to browsers that accept them (server/src/lib.rs, `with_static_files`).
 build-release: tools css
 	cargo leptos build --release --precompress
