@@ -267,14 +267,24 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> Result<
 }
 
 /// Logs an error for each hashed file that `hash.txt` names but the site folder lacks (a site
-/// rebuilt by another build since this binary was built): those pages would load without their
-/// stylesheet or wasm.
+/// rebuilt by another build since this binary was built), or when the site has hashed files but
+/// the binary has no `hash.txt`: either way pages would load without their stylesheet or wasm.
 fn warn_missing_hashed_files(options: &leptos::config::LeptosOptions) {
+    let pkg = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     if !options.hash_files {
+        // A site built with hashed names but served by a binary without its hash.txt (a copied
+        // binary): pages would link `avis.js`, which does not exist.
+        let plain = pkg.join(format!("{}.js", options.output_name));
+        let hashed = std::fs::read_dir(&pkg).into_iter().flatten().flatten().any(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            name.ends_with(".js") && assets::has_hashed_name(&format!("/pkg/{name}"))
+        });
+        if !plain.is_file() && hashed {
+            tracing::error!(site = %pkg.display(), "the site holds content-hashed files but no hash.txt is next to the server binary: copy it there (pages would load without their wasm)");
+        }
         return;
     }
     let Some(hash_txt) = assets::hash_file_path(options).and_then(|p| std::fs::read_to_string(p).ok()) else { return };
-    let pkg = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     for name in assets::hashed_names(&options.output_name, &hash_txt) {
         if !pkg.join(&name).is_file() {
             tracing::error!(file = %pkg.join(&name).display(), "hash.txt names a file the site folder lacks: rebuild with `make build` or `make run`");
