@@ -76,13 +76,8 @@ impl LastKnown {
     /// Notes the outcome of a look-up: a success ends the pause, a connection failure starts one.
     fn note<T>(&self, result: &Result<T, StoreError>) {
         match result {
-            Ok(_) => {
-                if self.read(|k| k.pause != Pause::default()) {
-                    self.write(|k| k.pause.reset());
-                }
-            }
-            Err(StoreError::Database(e)) if is_connection_failure(e) => self.write(|k| k.pause.trip(Instant::now())),
-            Err(_) => {}
+            Ok(_) => self.database_answered(),
+            Err(e) => self.note_error(e),
         }
     }
 
@@ -90,13 +85,16 @@ impl LastKnown {
     /// pause, so that the page sent back needs no further wait.
     pub fn note_error(&self, e: &StoreError) {
         if matches!(e, StoreError::Database(inner) if is_connection_failure(inner)) {
-            self.write(|k| k.pause.trip(Instant::now()));
+            self.database_unreachable();
         }
     }
 
-    /// The database answered (e.g. `/healthz`): look-ups ask it again at once.
+    /// The database answered (e.g. `/healthz`): look-ups ask it again at once. Takes the write
+    /// lock only when a pause is on.
     pub fn database_answered(&self) {
-        self.note(&Ok::<(), StoreError>(()));
+        if self.read(|k| k.pause != Pause::default()) {
+            self.write(|k| k.pause.reset());
+        }
     }
 
     /// The database could not be reached (e.g. `/healthz` timed out): look-ups answer from what

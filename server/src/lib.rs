@@ -207,8 +207,9 @@ pub fn router(state: AppState, sessions: Sessions, secure_cookies: bool) -> Rout
 
 /// Adds the site folder's files (wasm, JS, CSS, fonts, icons, favicon) as `router`'s fallback,
 /// with conditional GET (`If-Modified-Since` → 304; leptos_axum's own file handler drops that
-/// header) and the precompressed `.br`/`.gz` copies when the build made them; any other path, whatever its method, gets the application's "page not found". Their
-/// `Cache-Control` comes from [`assets::cache_headers`].
+/// header) and the precompressed `.br`/`.gz` copies when the build made them; any other path,
+/// whatever its method, gets the application's "page not found". Their `Cache-Control` comes
+/// from [`assets::cache_headers`].
 fn with_static_files(router: Router<AppState>, state: &AppState) -> Router<AppState> {
     use axum::handler::Handler;
     let not_found = leptos_axum::file_and_error_handler_with_context::<AppState, _>(
@@ -220,7 +221,7 @@ fn with_static_files(router: Router<AppState>, state: &AppState) -> Router<AppSt
     );
     router.fallback_service(
         tower_http::services::ServeDir::new(state.leptos_options.site_root.as_ref())
-            // `make run` builds `file.br` and `file.gz` beside each file (brotli 11, gzip 9):
+            // `make run` builds `file.br` and `file.gz` beside each file (brotli 11, libflate's gzip):
             // sent as they are, smaller and cheaper than compressing on the fly.
             .precompressed_br()
             .precompressed_gzip()
