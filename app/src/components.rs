@@ -25,6 +25,12 @@ pub fn title_text(text: impl Fn() -> String + Send + Sync + 'static) -> TextProp
     }
 }
 
+/// A page's full title as the browser tab shows it: "`text` – `service`", or the service name
+/// alone when `text` is empty (the home page).
+pub fn full_title(text: &str, service: &str) -> String {
+    if text.is_empty() { service.to_string() } else { format!("{text} – {service}") }
+}
+
 /// Skip link, header, the page's `<main id="contenu">`, footer.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
@@ -32,16 +38,9 @@ pub fn Layout(children: Children) -> impl IntoView {
     // Page titles read "<page> – <service>". The service name is read now, not in the
     // formatter: see `title_text`.
     let service = t_string!(i18n, common.service_name).to_string();
-    let title_formatter = move |text: String| if text.is_empty() { service.clone() } else { format!("{text} – {service}") };
-    // Staff pages stay in French (the server renders them so); after an in-app navigation
-    // from a public page in another language, switch back to French.
+    let title_formatter = move |text: String| full_title(&text, &service);
     let pathname = leptos_router::hooks::use_location().pathname;
     let staff = Memo::new(move |_| crate::language::is_staff_path(&pathname.read()));
-    Effect::new(move |_| {
-        if staff.get() && i18n.get_locale_untracked() != Locale::fr {
-            i18n.set_locale(Locale::fr);
-        }
-    });
     view! {
         <Title formatter=title_formatter />
         <div class="fr-skiplinks">
@@ -188,7 +187,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
 }
 
 /// Sends a visitor who is not logged in to the login page: a 303 for any client on the server
-/// (not only for those that accept HTML), a client-side redirect once hydrated, and a plain link.
+/// (not only for those that accept HTML), and a plain link.
 #[component]
 pub fn ToLogin() -> impl IntoView {
     let i18n = use_i18n();
@@ -205,9 +204,22 @@ pub fn ToLogin() -> impl IntoView {
     }
 }
 
-/// Placeholder while data loads (only seen during client-side navigation).
+/// Placeholder while data loads. Pages are rendered whole on the server (`SsrMode::Async`) and
+/// there is no client-side navigation (islands mode), so visitors do not see it.
 #[component]
 pub fn Loading() -> impl IntoView {
     let i18n = use_i18n();
     view! { <p aria-busy="true">{t!(i18n, common.loading)}</p> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::full_title;
+
+    #[test]
+    fn a_title_ends_with_the_service_name_once() {
+        assert_eq!(full_title("Merci pour votre avis", "Avis & Réclamations"), "Merci pour votre avis – Avis & Réclamations");
+        assert_eq!(full_title("", "Avis & Réclamations"), "Avis & Réclamations");
+        assert_eq!(full_title("شكرا", "Avis & Réclamations"), "شكرا – Avis & Réclamations");
+    }
 }

@@ -140,6 +140,16 @@ pub fn focus_field(ev: leptos::ev::MouseEvent, id: &str) {
     let _ = (ev, id);
 }
 
+/// One link of an error summary, to the field `focus_id` (an element id), reading `text`. An
+/// island: hydrated, a click moves the focus to the field ([`focus_field`]); before that, or
+/// without JavaScript, the link goes to the field as any in-page link.
+#[island]
+pub fn ErrorLink(focus_id: String, text: String) -> impl IntoView {
+    let href = format!("#{focus_id}");
+    let on_click = move |ev: leptos::ev::MouseEvent| focus_field(ev, &focus_id);
+    view! { <a href=href on:click=on_click>{text}</a> }
+}
+
 /// The error summary at the top of a form (`role="alert"`, focusable, each error a link to its
 /// field). Renders nothing when the state has no problem.
 #[component]
@@ -154,9 +164,7 @@ pub fn ErrorSummary(state: FormState, fields: Vec<SummaryField>) -> impl IntoVie
             let kind = state.error(f.name)?;
             let message = error_text(i18n, kind, f.choice);
             let text = t_string!(i18n, form.error_link, field = f.label.clone(), message).to_string();
-            let focus_id = f.focus_id.clone();
-            let on_click = move |ev: leptos::ev::MouseEvent| focus_field(ev, &focus_id);
-            Some(view! { <li><a href=format!("#{}", f.focus_id) on:click=on_click>{text}</a></li> })
+            Some(view! { <li><ErrorLink focus_id=f.focus_id text /></li> })
         })
         .collect_view();
     view! {

@@ -10,10 +10,11 @@
 //! 4. else French.
 //!
 //! The chosen locale is handed to `leptos_i18n` through [`RequestLanguage`] in the request's
-//! context; the server writes it as `<html lang=… dir=…>` and the browser bundle reads it back
-//! from there when it hydrates, so both sides agree. Switching language reloads the page
-//! (the switcher's links are `rel="external"`), which keeps titles and server-rendered data
-//! (questionnaire texts) in the new language without any client-side bookkeeping.
+//! context; the server writes it as `<html lang=… dir=…>` and hands it to each island (the
+//! parts hydrated in the browser) as a prop ([`provide_island_i18n`]), so both sides agree.
+//! Switching language reloads the page (the switcher's links are `rel="external"`), which keeps
+//! titles and server-rendered data (questionnaire texts) in the new language without any
+//! client-side bookkeeping.
 
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -40,6 +41,18 @@ pub const PUBLIC_SECTIONS: &[&str] = &["common", "home", "survey", "thanks", "re
 /// [`crate::state::provide_request_context`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RequestLanguage(pub Locale);
+
+/// Provides the translations inside an `#[island]` and returns them: islands are hydrated one by
+/// one in the browser, outside the page's `I18nContextProvider` (a server-only component in
+/// islands mode), so each island receives the page's language code as a prop (`lang`, e.g.
+/// `"ar"`; an unknown code gives French) and opens its own context with it. No cookie is read or
+/// written: the page's language was chosen on the server ([`negotiate`]).
+pub fn provide_island_i18n(lang: &str) -> leptos_i18n::I18nContext<Locale> {
+    let locale = parse_code(lang).unwrap_or(Locale::fr);
+    let i18n = leptos_i18n::context::init_i18n_subcontext::<Locale>(Some(Signal::stored(locale)));
+    provide_context(i18n);
+    i18n
+}
 
 /// Whether `path` belongs to the staff area, whose pages and server functions stay in French.
 pub fn is_staff_path(path: &str) -> bool {

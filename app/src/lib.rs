@@ -61,7 +61,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // the server's `assets` module), `/pkg/avis.css` otherwise.
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                // Islands mode: the script loads the wasm when the browser is idle and hydrates
+                // only the `#[island]` components of the page (see `hydrate`).
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -143,10 +145,12 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Entry point of the wasm bundle: hydrates the server-rendered page.
+/// Entry point of the wasm bundle. Islands mode: the page is not hydrated as a whole; Leptos'
+/// island script then hydrates each `<leptos-island>` of the page (the `#[island]` components:
+/// [`survey::page::SurveyFormIsland`], [`kiosk::page::KioskIdle`], [`form::ErrorLink`]).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
 }

@@ -1,7 +1,7 @@
 import { expect } from '@playwright/test';
 import { test, answerAll, choose, expectNoAxeViolation, hydrated, respondents } from './helpers';
 
-test.describe('survey with JavaScript on (hydrated)', () => {
+test.describe('survey with JavaScript on (the form is an island)', () => {
   test('fill and submit without a full reload', async ({ page, request }) => {
     const before = await respondents(request, 'evry');
     await page.goto('/');
@@ -13,7 +13,11 @@ test.describe('survey with JavaScript on (hydrated)', () => {
     await page.getByRole('button', { name: 'Envoyer mes réponses' }).click();
     await expect(page).toHaveURL(/\/enquete\/evry\/merci$/);
     await expect(page.getByText('Vos réponses ont bien été enregistrées.')).toBeVisible();
-    // Same document: the hydrated app navigated client-side, no full page load.
+    // The message replaced the form, has the focus, and the tab's title follows.
+    await expect(page.locator('#envoi-enregistre')).toBeFocused();
+    await expect(page.locator('form[method=post]')).toBeHidden();
+    await expect(page).toHaveTitle('Merci pour votre avis – Avis & Réclamations');
+    // Same document: the form's island sent it without a page load.
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     expect(await respondents(request, 'evry')).toBe(before + 1);
     // The sent form was replaced in the history: "back" leads to the page before the survey.
@@ -42,6 +46,7 @@ test.describe('survey with JavaScript on (hydrated)', () => {
     const summary = page.locator('#resume-erreurs');
     await expect(summary).toBeVisible();
     await expect(summary).toBeFocused();
+    await expect(page).toHaveTitle(/^Erreur – Enquête de satisfaction – Sous-préfecture d'Étampes – Avis & Réclamations$/);
     await expect(summary.getByRole('link')).toContainText('Choisissez une réponse.');
     await expect(page.locator('#q_satisfaction_globale-messages')).toContainText('Choisissez une réponse.');
     await expect(page.locator('#q_amabilite-plutot_oui')).toBeChecked();

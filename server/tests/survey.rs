@@ -18,6 +18,46 @@ async fn survey_page_lists_the_questionnaire_with_a_token() {
     assert_ne!(token, app.survey_token("evry").await, "every visitor gets a fresh token");
 }
 
+/// Islands mode: the survey page hydrates only its form, whose data travels as the island's
+/// props; the rest of the page, and pages without interactive parts, carry no data for the
+/// browser.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_survey_form_is_an_island() {
+    let app = spawn_app().await;
+    let (status, body) = app.get("/enquete/evry").await;
+    assert_eq!(status, 200);
+    let doc = scraper::Html::parse_document(&body);
+    let islands: Vec<_> = doc.select(&scraper::Selector::parse("leptos-island").unwrap()).collect();
+    assert_eq!(islands.len(), 1, "{body}");
+    let island = islands[0].value();
+    assert!(island.attr("data-component").unwrap().starts_with("SurveyFormIsland_"), "{island:?}");
+    let props: serde_json::Value = serde_json::from_str(island.attr("data-props").expect("props")).expect("JSON props");
+    let token = attr_of(&body, "form[method=post] input[name=token]", "value").expect("token");
+    assert_eq!(props["form"]["token"], token.as_str());
+    assert_eq!(props["form"]["lang"], "fr");
+    assert_eq!(props["form"]["site"]["slug"], "evry");
+    // The form is inside the island; the page title outside it.
+    assert_eq!(select(&body, "leptos-island form[method=post] fieldset").len(), 7);
+    assert_eq!(select(&body, "leptos-island title").len(), 0);
+    // No resource is serialised for hydration (only islands are hydrated).
+    for script in select(&body, "script") {
+        assert!(!script.contains("evry") && !script.contains("Évry"), "{script}");
+    }
+    // In Arabic the island gets the page's language.
+    let r = app.client.get(format!("{}/enquete/evry", app.base)).header("accept-language", "ar").send().await.unwrap();
+    let body = r.text().await.unwrap();
+    let doc = scraper::Html::parse_document(&body);
+    let island = doc.select(&scraper::Selector::parse("leptos-island").unwrap()).next().expect("island");
+    let props: serde_json::Value = serde_json::from_str(island.value().attr("data-props").unwrap()).unwrap();
+    assert_eq!(props["form"]["lang"], "ar");
+    // Pages without interactive parts have no island.
+    for path in ["/", "/admin/connexion", "/reclamation"] {
+        let (status, body) = app.get(path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(select(&body, "leptos-island").is_empty(), "{path}: {body}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_lists_the_three_sites() {
     let app = spawn_app().await;

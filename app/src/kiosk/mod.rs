@@ -9,7 +9,7 @@
 //!   to Leptos. The survey and complaint pages and handlers read it ([`current`], [`of_parts`]) to
 //!   store the channel `tablette`, skip the hourly limit per address, turn browser autofill off,
 //!   and lead back to `/borne`. Nothing the browser sends besides the cookie decides it.
-//! - On kiosk pages a hydrated component ([`page::KioskIdle`]) clears the page after inactivity.
+//! - On kiosk pages an island ([`page::KioskIdle`], hydrated in the browser) clears the page after inactivity.
 //!
 //! Staff pages (`/admin…`) are never in kiosk mode, and kiosk pages never read the staff session.
 

@@ -107,9 +107,13 @@ pub fn KioskDone(
 /// The kiosk parts of the page frame (in `Layout`): on a tablet, the inactivity dialog.
 #[component]
 pub fn KioskFrame() -> impl IntoView {
+    let lang = use_i18n().get_locale_untracked().as_str().to_string();
     view! {
         <Suspense>
-            {move || Suspend::new(async move { kiosk().await.map(|k| view! { <KioskIdle timings=k.timings /> }) })}
+            {move || {
+                let lang = lang.clone();
+                Suspend::new(async move { kiosk().await.map(|k| view! { <KioskIdle timings=k.timings lang /> }) })
+            }}
         </Suspense>
     }
 }
@@ -135,10 +139,11 @@ fn clear_forms() {
 /// `location.replace` (the page leaves the history, French comes back for the next visitor; its
 /// forms are emptied first, and a kiosk page restored from the back-forward cache reloads). Not
 /// counted on the start screen already in French ([`crate::domain::kiosk::idle_reset_applies`]).
-/// Rendered closed on the server; works once hydrated (wasm).
-#[component]
-pub fn KioskIdle(timings: KioskTimings) -> impl IntoView {
-    let i18n = use_i18n();
+/// Rendered closed on the server; an island, it works once hydrated (wasm). `lang`: the page's
+/// language code ([`crate::language::provide_island_i18n`]).
+#[island]
+pub fn KioskIdle(timings: KioskTimings, lang: String) -> impl IntoView {
+    let i18n = crate::language::provide_island_i18n(&lang);
     let remaining = RwSignal::new(timings.warning_seconds);
     let open = RwSignal::new(false);
     let idle = StoredValue::new(0u32);
@@ -146,7 +151,6 @@ pub fn KioskIdle(timings: KioskTimings) -> impl IntoView {
     let button = NodeRef::<leptos::html::Button>::new();
     #[cfg(feature = "hydrate")]
     {
-        let pathname = leptos_router::hooks::use_location().pathname;
         Effect::new(move |_| {
             let tick = move || {
                 if open.get_untracked() {
@@ -158,7 +162,7 @@ pub fn KioskIdle(timings: KioskTimings) -> impl IntoView {
                     }
                     return;
                 }
-                let path = pathname.get_untracked();
+                let path = window().location().pathname().unwrap_or_default();
                 if !crate::domain::kiosk::idle_reset_applies(&path, i18n.get_locale_untracked().as_str()) {
                     idle.set_value(0);
                     return;

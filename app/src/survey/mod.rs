@@ -5,8 +5,9 @@
 //! - JavaScript off (or not loaded yet): the `<form method="post">` posts to the page URL
 //!   (`POST /enquete/{site}/reponses`, [`http::post_survey`]); success redirects (303) to the thank-you page,
 //!   a validation error re-renders the page (422) with the answers kept and the errors listed.
-//! - JavaScript on: the hydrated form calls the server function [`api::submit_survey`] and
-//!   navigates without a full reload.
+//! - JavaScript on: the form is an island ([`page::SurveyFormIsland`], hydrated once the wasm
+//!   has loaded); it calls the server function [`api::submit_survey`] and shows the errors or the
+//!   thank-you message in place, without a page load.
 
 pub mod api;
 pub mod page;

@@ -8,7 +8,7 @@ use crate::form::{FormNotice, HoneypotField};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// `/`: what the survey is, and one button per site.
 #[component]
@@ -84,58 +84,113 @@ fn error_message(i18n: leptos_i18n::I18nContext<Locale>, question: &QuestionView
     }
 }
 
-/// The form itself: a real `<form method="post">` (works without JavaScript); once hydrated it
-/// submits through [`SubmitSurvey`] and moves to the thank-you page without reloading.
+/// The survey's page title: "Donnez votre avis – <site>", prefixed "Erreur : " when the form came
+/// back with a problem (RGAA 8.6: the title says the page shows errors).
+fn survey_title(i18n: leptos_i18n::I18nContext<Locale>, site: &str, problem: bool) -> String {
+    let base = t_string!(i18n, survey.page_title, site = site.to_string()).to_string();
+    if problem { t_string!(i18n, common.error_title_prefix, title = base).to_string() } else { base }
+}
+
+/// The survey of one site (server side): the page title, then [`SurveyFormIsland`].
 #[component]
 fn SurveyFormView(form: SurveyForm) -> impl IntoView {
     let i18n = use_i18n();
+    let title = survey_title(i18n, &form.site.name, !form.errors.is_empty() || form.notice.is_some());
+    view! {
+        <Title text=title />
+        <SurveyFormIsland form />
+    }
+}
+
+/// The survey form, an island (hydrated in the browser; `form` is its only data, serialised in
+/// the page). It is a real `<form method="post">` that works without JavaScript (and on a tablet,
+/// where it always posts plainly, so that the thank-you page returns to the start screen).
+/// Hydrated, it submits through [`SubmitSurvey`] without leaving the page: errors show in
+/// place with the focus on the summary; once recorded, the thank-you message replaces the form,
+/// the address becomes `/enquete/{site}/merci` (replacing the form in the history, so "back"
+/// leads before the survey) and the focus goes to the message.
+#[island]
+pub fn SurveyFormIsland(form: SurveyForm) -> impl IntoView {
+    let i18n = crate::language::provide_island_i18n(&form.lang);
     let errors = RwSignal::new(form.errors.clone());
     let notice = RwSignal::new(form.notice);
     let token = RwSignal::new(form.token.clone());
     let failed = RwSignal::new(false);
+    let recorded = RwSignal::new(false);
     // The visit code was already used (when the page was loaded, or found on sending): the
     // questions stay readable, the submit button goes.
     let code_used = RwSignal::new(form.visit_code.as_ref().is_some_and(|c| c.state == CodeState::Used));
     let code_notice_ref = NodeRef::<leptos::html::Div>::new();
     let submit = ServerAction::<SubmitSurvey>::new();
     let summary_ref = NodeRef::<leptos::html::Div>::new();
+    let thanks_ref = NodeRef::<leptos::html::Div>::new();
     let slug = form.site.slug.clone();
     // Posting to another URL than the page keeps the page in the browser cache, so the back
     // button shows the same form (same one-time token) instead of a fresh one.
     let action_url = format!("/enquete/{slug}/reponses");
-    let thanks_url = format!("/enquete/{slug}/merci");
-    let navigate = use_navigate();
+    let site_name = form.site.name.clone();
+    let has_problem = move || !errors.read().is_empty() || notice.get().is_some() || failed.get();
 
-    Effect::new(move |_| {
-        let Some(result) = submit.value().get() else { return };
-        match result {
-            // Replace the form in the history: "back" leads before the survey, not into a sent form.
-            Ok(SubmitOutcome::Recorded { .. }) => navigate(&thanks_url, leptos_router::NavigateOptions { replace: true, ..Default::default() }),
-            Ok(SubmitOutcome::Rejected { errors: e, notice: n, token: t }) => {
-                failed.set(false);
-                errors.set(e);
-                notice.set(n);
-                token.set(t);
-                request_animation_frame(move || {
-                    if let Some(el) = summary_ref.get_untracked() {
-                        let _ = el.focus();
+    Effect::new({
+        let site_name = site_name.clone();
+        move |_| {
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (&site_name, &slug);
+            let Some(result) = submit.value().get() else { return };
+            match result {
+                Ok(SubmitOutcome::Recorded { .. }) => {
+                    recorded.set(true);
+                    #[cfg(feature = "hydrate")]
+                    {
+                        let thanks_url = format!("/enquete/{slug}/merci");
+                        if let Ok(history) = window().history() {
+                            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&thanks_url));
+                        }
+                        set_document_title(i18n, t_string!(i18n, thanks.page_title).to_string());
                     }
-                });
+                    request_animation_frame(move || {
+                        if let Some(el) = thanks_ref.get_untracked() {
+                            let _ = el.focus();
+                        }
+                    });
+                }
+                Ok(SubmitOutcome::Rejected { errors: e, notice: n, token: t }) => {
+                    failed.set(false);
+                    errors.set(e);
+                    notice.set(n);
+                    token.set(t);
+                    #[cfg(feature = "hydrate")]
+                    set_document_title(i18n, survey_title(i18n, &site_name, true));
+                    request_animation_frame(move || {
+                        if let Some(el) = summary_ref.get_untracked() {
+                            let _ = el.focus();
+                        }
+                    });
+                }
+                Ok(SubmitOutcome::CodeAlreadyUsed) => {
+                    failed.set(false);
+                    code_used.set(true);
+                    request_animation_frame(move || {
+                        if let Some(el) = code_notice_ref.get_untracked() {
+                            let _ = el.focus();
+                        }
+                    });
+                }
+                Err(_) => {
+                    failed.set(true);
+                    #[cfg(feature = "hydrate")]
+                    set_document_title(i18n, survey_title(i18n, &site_name, true));
+                    request_animation_frame(move || {
+                        if let Some(el) = summary_ref.get_untracked() {
+                            let _ = el.focus();
+                        }
+                    });
+                }
             }
-            Ok(SubmitOutcome::CodeAlreadyUsed) => {
-                failed.set(false);
-                code_used.set(true);
-                request_animation_frame(move || {
-                    if let Some(el) = code_notice_ref.get_untracked() {
-                        let _ = el.focus();
-                    }
-                });
-            }
-            Err(_) => failed.set(true),
         }
     });
 
-    let submit_slug = slug.clone();
+    let submit_slug = form.site.slug.clone();
     let kiosk = form.kiosk;
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
@@ -169,16 +224,8 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
 
     let questions = form.questions.clone();
     let summary_questions = form.questions.clone();
-    let has_problem = move || !errors.read().is_empty() || notice.get().is_some() || failed.get();
-    let site_name = form.site.name.clone();
-    let title_site = site_name.clone();
-    let page_title = move || {
-        let base = t_string!(i18n, survey.page_title, site = title_site.clone()).to_string();
-        if has_problem() { t_string!(i18n, common.error_title_prefix, title = base).to_string() } else { base }
-    };
-
-    view! {
-        <Title text=crate::components::title_text(page_title) />
+    let thanks_site = site_name.clone();
+    let form_part = view! {
         <h1>{t!(i18n, survey.title)}</h1>
         <p class="fr-text--lead">{t!(i18n, survey.site_line, site = { let s = site_name.clone(); move || s.clone() })}</p>
         <p>{t!(i18n, survey.intro)}</p>
@@ -249,7 +296,23 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
                 </button>
             </Show>
         </form>
+    };
+    view! {
+        <Show when=move || recorded.get()>
+            <div id="envoi-enregistre" node_ref=thanks_ref tabindex="-1">
+                <ThanksMessage site_name=thanks_site.clone() kiosk=false />
+            </div>
+        </Show>
+        <div hidden=move || recorded.get()>{form_part}</div>
     }
+}
+
+/// Sets the browser tab's title to `text` with the service name, as the page frame writes it
+/// on the server ([`crate::components::full_title`]).
+#[cfg(feature = "hydrate")]
+fn set_document_title(i18n: leptos_i18n::I18nContext<Locale>, text: String) {
+    let service = t_string!(i18n, common.service_name).to_string();
+    document().set_title(&crate::components::full_title(&text, &service));
 }
 
 /// What the survey says about the visit code it was opened with: a discreet line for a valid
@@ -379,23 +442,32 @@ pub fn ThanksPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let kiosk = crate::kiosk::kiosk().await.is_some();
                 match link.await {
-                    Ok(site) => view! {
-                        <div class="fr-alert fr-alert--success fr-mb-4w" role="status">
-                            <h1 class="fr-alert__title">{t!(i18n, thanks.title)}</h1>
-                            <p>{t!(i18n, thanks.recorded)}</p>
-                        </div>
-                        <p>{t!(i18n, thanks.usage)}</p>
-                        <p class="fr-text--sm">{site.name}</p>
-                        {if kiosk {
-                            // A tablet: back to the start screen after 10 s, or at once.
-                            view! { <crate::kiosk::page::KioskDone refresh=true /> }.into_any()
-                        } else {
-                            view! { <p><a class="fr-btn fr-btn--secondary" href="/">{t!(i18n, thanks.again)}</a></p> }.into_any()
-                        }}
-                    }.into_any(),
+                    Ok(site) => view! { <ThanksMessage site_name=site.name kiosk /> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The thank-you message, on the thank-you page and in place of the form once a hydrated form
+/// is recorded ([`SurveyFormIsland`]). On a tablet (`kiosk`), the "Terminer" block with its timed
+/// return to the start screen instead of the link to answer again.
+#[component]
+fn ThanksMessage(site_name: String, kiosk: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="fr-alert fr-alert--success fr-mb-4w" role="status">
+            <h1 class="fr-alert__title">{t!(i18n, thanks.title)}</h1>
+            <p>{t!(i18n, thanks.recorded)}</p>
+        </div>
+        <p>{t!(i18n, thanks.usage)}</p>
+        <p class="fr-text--sm">{site_name}</p>
+        {if kiosk {
+            // A tablet: back to the start screen after 10 s, or at once.
+            view! { <crate::kiosk::page::KioskDone refresh=true /> }.into_any()
+        } else {
+            view! { <p><a class="fr-btn fr-btn--secondary" href="/">{t!(i18n, thanks.again)}</a></p> }.into_any()
+        }}
     }
 }
