@@ -22,13 +22,15 @@ E2E_PORT ?= 3917
 TARGET_DIR := $(if $(CARGO_TARGET_DIR),$(CARGO_TARGET_DIR),$(CURDIR)/target)
 
 AIOSMTPD_VERSION = 1.4.6
+FONTTOOLS_VERSION = 4.55.3
+BROTLI_VERSION = 1.1.0
 
 # The PostgreSQL server of the conformance run (`TEST_DATABASE=postgres`): each test creates and
 # drops a database of its own there.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 export TEST_POSTGRES_URL
 
-.PHONY: run test deps test-deps tools postgres load-test fault-test npm-style npm-e2e chromium css build build-release unit e2e demo clean bench-dashboard
+.PHONY: run test deps test-deps python-tools tools postgres load-test fault-test npm-style npm-e2e chromium css build build-release unit e2e demo clean bench-dashboard
 
 ## make run: build the release and serve on LEPTOS_SITE_ADDR (default 127.0.0.1:3000).
 run: tools npm-style css build-release
@@ -53,11 +55,15 @@ tools:
 	  echo "Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
 	  CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force; fi
 
-## make test-deps: Python venv with aiosmtpd, the real SMTP server of the e-mail tests.
-test-deps: .venv/.installed
-.venv/.installed:
+## make python-tools: a Python venv (.venv) with aiosmtpd, the real SMTP server of the e-mail
+## tests, and fontTools (with brotli, for woff2), which cuts the web fonts down in `make css`.
+## Reinstalled when this Makefile changes (pip skips what is already there).
+python-tools: .venv/.installed
+test-deps: python-tools
+.venv/.installed: Makefile
 	python3 -m venv .venv
-	.venv/bin/pip install --quiet --disable-pip-version-check aiosmtpd==$(AIOSMTPD_VERSION) atpublic==9.0.0 attrs==26.1.0
+	.venv/bin/pip install --quiet --disable-pip-version-check aiosmtpd==$(AIOSMTPD_VERSION) atpublic==9.0.0 attrs==26.1.0 \
+	  fonttools==$(FONTTOOLS_VERSION) brotli==$(BROTLI_VERSION)
 	touch $@
 
 npm-style: style/node_modules/.installed
@@ -75,7 +81,7 @@ chromium:
 	  echo "Installing Debian's Chromium for the browser tests"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
-css: npm-style
+css: npm-style python-tools
 	./style/build.sh
 
 build: tools css

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds target/style/site.css (the one stylesheet cargo-leptos serves as /pkg/avis.<hash>.css) from the
-# DSFR parts the pages use plus style/app.css, and copies the two Marianne weights and the icons
-# it uses.
+# DSFR parts the pages use plus style/app.css, and copies the two Marianne weights (cut down to the
+# characters we need) and the icons it uses.
 # Render-blocking budget: HTML + CSS <= 60 KB gzipped (see README, "Page weight").
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,13 +42,32 @@ mv "$tmp" "$out/site.css"
 rm -rf "$out/assets/fonts" "$out/assets/icons"
 mkdir -p "$out/assets/fonts"
 assets=$(grep -oE '(icons/[a-z]+/[A-Za-z0-9_-]+\.svg|fonts/Marianne-(Regular|Bold)\.woff2?)[)"'"'"']' "$out/site.css" | sed -E 's/.$//' | sort -u)
+# The fonts are first cut down to the characters of the languages the site speaks in Latin script
+# (French, English, Spanish, Portuguese, and names in other Latin alphabets: Latin-1, Latin
+# Extended-A, Romanian's ș ț, punctuation, €), without TrueType hinting: 22 KB instead of 58 KB
+# per weight (BENCHMARKS.md, "Page weight"). Other characters (Arabic has its own system fonts)
+# fall back to the next font of the stack, character by character. fontTools' `pyftsubset`
+# (pinned in the Makefile's Python tools) does the cutting.
+subset_unicodes="U+0000-00FF,U+0100-017F,U+0218-021B,U+02C6,U+02DA,U+02DC,U+2000-206F,U+20AC,U+2122,U+2190-2193,U+2212,U+FEFF"
+pyftsubset="${PYFTSUBSET:-$root/.venv/bin/pyftsubset}"
+[ -x "$pyftsubset" ] || { echo "fontTools not installed: run 'make python-tools' (make deps does it)" >&2; exit 1; }
+work="$out/fonts.tmp"
+rm -rf "$work"; mkdir -p "$work/fonts"
 for asset in $assets; do
   base="${asset%.*}"; ext="${asset##*.}"
-  hash=$(sha256sum "$dsfr/$asset" | cut -c1-16)
+  src="$dsfr/$asset"
+  case "$asset" in
+    fonts/*)
+      "$pyftsubset" "$src" --unicodes="$subset_unicodes" --layout-features='*' --no-hinting \
+        --flavor="$ext" --output-file="$work/$asset"
+      src="$work/$asset";;
+  esac
+  hash=$(sha256sum "$src" | cut -c1-16)
   mkdir -p "$out/assets/$(dirname "$asset")"
-  cp "$dsfr/$asset" "$out/assets/$base.$hash.$ext"
+  cp "$src" "$out/assets/$base.$hash.$ext"
   # The closing `)` or quote keeps `Marianne-Regular.woff` from matching inside `….woff2`.
   sed -i -E "s#($base)\.$ext([)\"'])#\\1.$hash.$ext\\2#g" "$out/site.css"
 done
+rm -rf "$work"
 cp "$dsfr/favicon/favicon.svg" "$dsfr/favicon/favicon.ico" "$out/assets/"
 echo "style: $(wc -c < "$out/site.css") bytes, $(gzip -9c "$out/site.css" | wc -c) gzipped"

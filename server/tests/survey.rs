@@ -51,11 +51,20 @@ async fn only_the_survey_form_is_an_island() {
     let props: serde_json::Value = serde_json::from_str(island.value().attr("data-props").unwrap()).unwrap();
     assert_eq!(props["form"]["lang"], "ar");
     // Pages without interactive parts have no island.
-    for path in ["/", "/admin/connexion", "/reclamation"] {
+    for path in ["/", "/admin/connexion", "/reclamation", "/suivi", "/donnees-personnelles"] {
         let (status, body) = app.get(path).await;
         assert_eq!(status, 200, "{path}");
         assert!(select(&body, "leptos-island").is_empty(), "{path}: {body}");
     }
+    // A complaint form with several errors: one island per error link, one island script.
+    let token = complaint_token(&app).await;
+    let fields = with(with(form(&token), "message", ""), "reponse", "courriel");
+    let r = app.post_form("/reclamation/envoi", &fields).await;
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    let links = select(&body, "#resume-erreurs leptos-island[data-component^=ErrorLink_] a[href^='#']");
+    assert!(links.len() >= 2, "{body}");
+    assert_eq!(select(&body, "script[type=module]").len(), 1, "{body}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -133,60 +133,42 @@ pub fn SurveyFormIsland(form: SurveyForm) -> impl IntoView {
 
     Effect::new({
         let site_name = site_name.clone();
+        let thanks_url = format!("/enquete/{slug}/merci");
         move |_| {
-            #[cfg(not(feature = "hydrate"))]
-            let _ = (&site_name, &slug);
             let Some(result) = submit.value().get() else { return };
-            match result {
+            let error_title = || Some(survey_title(i18n, &site_name, true));
+            // What to do, then where the focus goes and what the tab's title becomes.
+            let (focus, title) = match result {
                 Ok(SubmitOutcome::Recorded { .. }) => {
                     recorded.set(true);
-                    #[cfg(feature = "hydrate")]
-                    {
-                        let thanks_url = format!("/enquete/{slug}/merci");
-                        if let Ok(history) = window().history() {
-                            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&thanks_url));
-                        }
-                        set_document_title(i18n, t_string!(i18n, thanks.page_title).to_string());
-                    }
-                    request_animation_frame(move || {
-                        if let Some(el) = thanks_ref.get_untracked() {
-                            let _ = el.focus();
-                        }
-                    });
+                    replace_address(&thanks_url);
+                    (thanks_ref, Some(t_string!(i18n, thanks.page_title).to_string()))
                 }
                 Ok(SubmitOutcome::Rejected { errors: e, notice: n, token: t }) => {
                     failed.set(false);
                     errors.set(e);
                     notice.set(n);
                     token.set(t);
-                    #[cfg(feature = "hydrate")]
-                    set_document_title(i18n, survey_title(i18n, &site_name, true));
-                    request_animation_frame(move || {
-                        if let Some(el) = summary_ref.get_untracked() {
-                            let _ = el.focus();
-                        }
-                    });
+                    (summary_ref, error_title())
                 }
                 Ok(SubmitOutcome::CodeAlreadyUsed) => {
                     failed.set(false);
                     code_used.set(true);
-                    request_animation_frame(move || {
-                        if let Some(el) = code_notice_ref.get_untracked() {
-                            let _ = el.focus();
-                        }
-                    });
+                    (code_notice_ref, None)
                 }
                 Err(_) => {
                     failed.set(true);
-                    #[cfg(feature = "hydrate")]
-                    set_document_title(i18n, survey_title(i18n, &site_name, true));
-                    request_animation_frame(move || {
-                        if let Some(el) = summary_ref.get_untracked() {
-                            let _ = el.focus();
-                        }
-                    });
+                    (summary_ref, error_title())
                 }
+            };
+            if let Some(title) = title {
+                set_document_title(i18n, &title);
             }
+            request_animation_frame(move || {
+                if let Some(el) = focus.get_untracked() {
+                    let _ = el.focus();
+                }
+            });
         }
     });
 
@@ -308,11 +290,26 @@ pub fn SurveyFormIsland(form: SurveyForm) -> impl IntoView {
 }
 
 /// Sets the browser tab's title to `text` with the service name, as the page frame writes it
-/// on the server ([`crate::components::full_title`]).
-#[cfg(feature = "hydrate")]
-fn set_document_title(i18n: leptos_i18n::I18nContext<Locale>, text: String) {
-    let service = t_string!(i18n, common.service_name).to_string();
-    document().set_title(&crate::components::full_title(&text, &service));
+/// on the server ([`crate::components::full_title`]). Nothing on the server.
+fn set_document_title(i18n: leptos_i18n::I18nContext<Locale>, text: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let service = t_string!(i18n, common.service_name).to_string();
+        document().set_title(&crate::components::full_title(text, &service));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (i18n, text);
+}
+
+/// Replaces the address in the browser's history with `url` (same document, no request): the
+/// sent form's entry becomes the thank-you page's. Nothing on the server.
+fn replace_address(url: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = url;
 }
 
 /// What the survey says about the visit code it was opened with: a discreet line for a valid
