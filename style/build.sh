@@ -46,7 +46,8 @@ assets=$(grep -oE '(icons/[a-z]+/[A-Za-z0-9_-]+\.svg|fonts/Marianne-(Regular|Bol
 # (French, English, Spanish, Portuguese, and names in other Latin alphabets: Latin-1, Latin
 # Extended-A, Romanian's ș ț, punctuation, €), without TrueType hinting: 22 KB instead of 58 KB
 # per weight (BENCHMARKS.md, "Page weight"). Other characters (Arabic has its own system fonts)
-# fall back to the next font of the stack, character by character. fontTools' `pyftsubset`
+# fall back to the next font of the stack, character by character; the font's names (copyright,
+# licence) are kept. fontTools' `pyftsubset`
 # (pinned in the Makefile's Python tools) does the cutting.
 subset_unicodes="U+0000-00FF,U+0100-017F,U+0218-021B,U+02C6,U+02DA,U+02DC,U+2000-206F,U+20AC,U+2122,U+2190-2193,U+2212,U+FEFF"
 pyftsubset="${PYFTSUBSET:-$root/.venv/bin/pyftsubset}"
@@ -58,7 +59,7 @@ for asset in $assets; do
   src="$dsfr/$asset"
   case "$asset" in
     fonts/*)
-      "$pyftsubset" "$src" --unicodes="$subset_unicodes" --layout-features='*' --no-hinting \
+      "$pyftsubset" "$src" --unicodes="$subset_unicodes" --layout-features='*' --name-IDs='*' --no-hinting \
         --flavor="$ext" --output-file="$work/$asset"
       src="$work/$asset";;
   esac

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
-/// A page title for `<Title text=…>`: evaluated once, now, on the server; reactive in the
-/// browser.
+/// A page title for `<Title text=…>`: evaluated once, now, on the server (pages are not
+/// hydrated in islands mode; the survey's island sets the tab's title itself).
 ///
 /// On the server, `leptos_meta` reads titles when it writes `<head>`, outside the reactive
 /// arena of the request; a title closure that reads a signal there (the locale of `t_string!`,

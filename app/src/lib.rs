@@ -61,8 +61,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // the server's `assets` module), `/pkg/avis.css` otherwise.
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
-                // Islands mode: the script loads the wasm when the browser is idle and hydrates
-                // only the `#[island]` components of the page (see `hydrate`).
+                // Islands mode: preloads of the JS and the wasm (on every page: the files are
+                // cached for a year), and a script that hydrates only the page's `#[island]`
+                // components once the browser is idle (see `hydrate`).
                 <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
@@ -80,8 +81,9 @@ pub fn App() -> impl IntoView {
     // Whether this browser is an enrolled tablet (kiosk mode), read once per page load.
     kiosk::provide_kiosk();
     view! {
-        // leptos_i18n's own cookie is off: it would be set for every visitor. The language comes
-        // from `language::language_middleware` (a cookie only when the visitor picks one).
+        // leptos_i18n is built without its `cookie` feature (`enable_cookie=false` kept as a
+        // safeguard): it would set a cookie for every visitor. The language comes from
+        // `language::language_middleware` (a cookie only when the visitor picks one).
         <I18nContextProvider enable_cookie=false ssr_lang_header_getter=language::locale_options()>
             <Router>
                 <components::Layout>

@@ -34,8 +34,8 @@ pub async fn same_origin_guard(req: Request, next: Next) -> Response {
 /// The `Content-Security-Policy` of every response, for the request nonce `nonce`.
 ///
 /// - Scripts: our own files, the inline scripts Leptos writes for hydration and streaming (they
-///   carry `nonce`), and WebAssembly compilation (`'wasm-unsafe-eval'`, needed by the hydrated
-///   bundle); no other inline script, no `eval`.
+///   carry `nonce`), and WebAssembly compilation (`'wasm-unsafe-eval'`, needed by the islands'
+///   wasm); no other inline script, no `eval`.
 /// - Styles, fonts, images, fetches: same origin only (images may also be `data:` URIs, used by
 ///   the stylesheet's icons). No inline `style` attribute either: colours are SVG attributes.
 /// - No plugins, no `<base>` elsewhere, forms post only here, and no framing by any site

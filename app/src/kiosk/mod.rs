@@ -27,7 +27,8 @@ use serde::{Deserialize, Serialize};
 /// Purpose of the enrolment form's one-time token.
 pub const TOKEN_PURPOSE: &str = "admin:tablet";
 
-/// What the pages of a tablet know about it (sent to the browser: no secret in it).
+/// What the pages of a tablet know about it (no secret in it: its server function answers the
+/// browser too; the inactivity dialog's island receives only `timings`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KioskInfo {
     /// Slug of the tablet's site.

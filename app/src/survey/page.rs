@@ -84,7 +84,7 @@ fn error_message(i18n: leptos_i18n::I18nContext<Locale>, question: &QuestionView
     }
 }
 
-/// The survey's page title: "Donnez votre avis – <site>", prefixed "Erreur : " when the form came
+/// The survey's page title: "Enquête de satisfaction – <site>", prefixed "Erreur – " when the form came
 /// back with a problem (RGAA 8.6: the title says the page shows errors).
 fn survey_title(i18n: leptos_i18n::I18nContext<Locale>, site: &str, problem: bool) -> String {
     let base = t_string!(i18n, survey.page_title, site = site.to_string()).to_string();
