@@ -47,8 +47,8 @@ assets=$(grep -oE '(icons/[a-z]+/[A-Za-z0-9_-]+\.svg|fonts/Marianne-(Regular|Bol
 # Extended-A, Romanian's ș ț, punctuation, €), without TrueType hinting: 22 KB instead of 58 KB
 # per weight (BENCHMARKS.md, "Page weight"). Other characters (Arabic has its own system fonts)
 # fall back to the next font of the stack, character by character; the font's names (copyright,
-# licence) are kept. fontTools' `pyftsubset`
-# (pinned in the Makefile's Python tools) does the cutting.
+# licence) are kept. fontTools' `pyftsubset` (pinned in the Makefile's Python tools) does the
+# cutting.
 subset_unicodes="U+0000-00FF,U+0100-017F,U+0218-021B,U+02C6,U+02DA,U+02DC,U+2000-206F,U+20AC,U+2122,U+2190-2193,U+2212,U+FEFF"
 pyftsubset="${PYFTSUBSET:-$root/.venv/bin/pyftsubset}"
 [ -x "$pyftsubset" ] || { echo "fontTools not installed: run 'make python-tools' (make deps does it)" >&2; exit 1; }

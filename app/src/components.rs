@@ -14,15 +14,8 @@ use leptos_router::components::Redirect;
 /// an error signal) panics now and then on the multi-threaded runtime ("the `sandboxed-arenas`
 /// feature is active, but no Arena is active", leptos issue #3729), which cut the response short.
 /// Evaluating it while the component renders avoids that.
-pub fn title_text(text: impl Fn() -> String + Send + Sync + 'static) -> TextProp {
-    #[cfg(feature = "ssr")]
-    {
-        TextProp::from(text())
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        TextProp::from(text)
-    }
+pub fn title_text(text: impl FnOnce() -> String) -> TextProp {
+    TextProp::from(text())
 }
 
 /// A page's full title as the browser tab shows it: "`text` – `service`", or the service name

@@ -26,12 +26,9 @@ async fn only_the_survey_form_is_an_island() {
     let app = spawn_app().await;
     let (status, body) = app.get("/enquete/evry").await;
     assert_eq!(status, 200);
-    let doc = scraper::Html::parse_document(&body);
-    let islands: Vec<_> = doc.select(&scraper::Selector::parse("leptos-island").unwrap()).collect();
-    assert_eq!(islands.len(), 1, "{body}");
-    let island = islands[0].value();
-    assert!(island.attr("data-component").unwrap().starts_with("SurveyFormIsland_"), "{island:?}");
-    let props: serde_json::Value = serde_json::from_str(island.attr("data-props").expect("props")).expect("JSON props");
+    assert_eq!(select(&body, "leptos-island").len(), 1, "{body}");
+    assert!(attr_of(&body, "leptos-island", "data-component").unwrap().starts_with("SurveyFormIsland_"), "{body}");
+    let props = island_props(&body);
     let token = attr_of(&body, "form[method=post] input[name=token]", "value").expect("token");
     assert_eq!(props["form"]["token"], token.as_str());
     assert_eq!(props["form"]["lang"], "fr");
@@ -45,11 +42,7 @@ async fn only_the_survey_form_is_an_island() {
     }
     // In Arabic the island gets the page's language.
     let r = app.client.get(format!("{}/enquete/evry", app.base)).header("accept-language", "ar").send().await.unwrap();
-    let body = r.text().await.unwrap();
-    let doc = scraper::Html::parse_document(&body);
-    let island = doc.select(&scraper::Selector::parse("leptos-island").unwrap()).next().expect("island");
-    let props: serde_json::Value = serde_json::from_str(island.value().attr("data-props").unwrap()).unwrap();
-    assert_eq!(props["form"]["lang"], "ar");
+    assert_eq!(island_props(&r.text().await.unwrap())["form"]["lang"], "ar");
     // Pages without interactive parts have no island.
     for path in ["/", "/admin/connexion", "/reclamation", "/suivi", "/donnees-personnelles"] {
         let (status, body) = app.get(path).await;
@@ -65,6 +58,11 @@ async fn only_the_survey_form_is_an_island() {
     let links = select(&body, "#resume-erreurs leptos-island[data-component^=ErrorLink_] a[href^='#']");
     assert!(links.len() >= 2, "{body}");
     assert_eq!(select(&body, "script[type=module]").len(), 1, "{body}");
+}
+
+/// The JSON props of the first island of `body`.
+fn island_props(body: &str) -> serde_json::Value {
+    serde_json::from_str(&attr_of(body, "leptos-island", "data-props").expect("island props")).expect("JSON props")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

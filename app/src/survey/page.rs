@@ -172,7 +172,7 @@ pub fn SurveyFormIsland(form: SurveyForm) -> impl IntoView {
         }
     });
 
-    let submit_slug = form.site.slug.clone();
+    let submit_slug = slug.clone();
     let kiosk = form.kiosk;
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
