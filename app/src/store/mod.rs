@@ -13,6 +13,7 @@ pub mod questionnaires;
 pub mod postgres;
 pub mod sqlite;
 pub mod reporting;
+pub(crate) mod sql;
 pub mod tablets;
 pub mod visit_codes;
 

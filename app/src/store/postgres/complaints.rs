@@ -2,7 +2,8 @@
 //! references come from an atomic upsert of their counter, status changes are conditional
 //! UPDATEs, and the outbox sender claims its rows with `FOR UPDATE SKIP LOCKED`.
 
-use super::{push_site_scope, PgStore};
+use super::PgStore;
+use crate::store::sql::{push_site_scope, OUTBOX_COLUMNS};
 use crate::domain::complaint::{ComplaintKind, ComplaintStatus, Procedure};
 use crate::domain::reference::format_reference;
 use crate::store::complaints::*;
@@ -29,8 +30,6 @@ pub(super) fn complaint_from_row(row: &PgRow) -> Result<Complaint, StoreError> {
 fn template_from_row(row: &PgRow) -> Result<ReplyTemplate, StoreError> {
     TemplateRow::from_row(row)?.try_into()
 }
-
-pub(super) const OUTBOX_COLUMNS: &str = "id, to_address, subject, body, complaint_id, state, attempts, next_attempt_at, last_error, created_at, sent_at, erased_at";
 
 pub(super) fn email_from_row(row: &PgRow) -> Result<OutboxEmail, StoreError> {
     OutboxRow::from_row(row)?.try_into()
@@ -75,7 +74,7 @@ impl ComplaintStore for PgStore {
     async fn file_complaint(&self, c: &NewComplaint) -> Result<FileOutcome, StoreError> {
         let mut tx = self.pool.begin().await?;
         if let Some(nonce) = &c.token_nonce {
-            if !super::claim_token(&mut tx, nonce, c.created_at).await? {
+            if !Self::claim_token(&mut tx, nonce, c.created_at).await? {
                 tx.rollback().await?;
                 let reference = sqlx::query_scalar("SELECT c.reference FROM used_form_tokens t JOIN complaints c ON c.id = t.complaint_id WHERE t.nonce = $1")
                     .bind(nonce)

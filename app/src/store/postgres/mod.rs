@@ -4,18 +4,13 @@
 //! `migrations/postgres/`. Work that must happen once across servers (outbox sending, retention)
 //! claims its rows with `FOR UPDATE SKIP LOCKED`.
 
-mod accounts;
-mod audit;
 mod complaints;
-mod personal_data;
-mod questionnaires;
 mod reporting;
-mod tablets;
-mod visit_codes;
 
+use super::sql::{self, Dialect};
 use super::*;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::{QueryBuilder, Row, Postgres};
+use sqlx::{Row, Postgres};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -50,29 +45,30 @@ impl PgStore {
     }
 }
 
-/// Adds `AND <column> IN (…)` for a restricted scope (an empty scope matches nothing); nothing
-/// for [`SiteScope::All`]. Ids are bound.
-pub(crate) fn push_site_scope(q: &mut QueryBuilder<'_, Postgres>, column: &str, scope: &SiteScope) {
-    if let SiteScope::Sites(ids) = scope {
-        if ids.is_empty() {
-            q.push(" AND FALSE");
-        } else {
-            q.push(" AND ").push(column).push(" IN (");
-            let mut list = q.separated(", ");
-            for id in ids {
-                list.push_bind(*id);
-            }
-            q.push(")");
-        }
+/// PostgreSQL's SQL where it differs from SQLite's (see [`Dialect`]).
+impl Dialect for PgStore {
+    type Db = Postgres;
+    const BYTE_ORDER: &'static str = " COLLATE \"C\"";
+    const ROW_LOCKS: bool = true;
+    const ADVISORY_LOCK: Option<&'static str> = Some("SELECT pg_advisory_xact_lock($1)");
+    const STRPOS: &'static str = "strpos";
+
+    fn timestamp(expr: &str) -> String {
+        expr.to_string()
+    }
+
+    fn join_unit_separated(expr: &str, order_by: &str) -> String {
+        format!("string_agg({expr}, chr(31) ORDER BY {order_by})")
     }
 }
 
-/// Consumes the one-time form token `nonce` on `conn` (inside the caller's transaction, if any):
-/// `true` the first time, `false` when it was already used.
-pub(crate) async fn claim_token(conn: &mut sqlx::PgConnection, nonce: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
-    let r = sqlx::query("INSERT INTO used_form_tokens (nonce, used_at) VALUES ($1, $2) ON CONFLICT (nonce) DO NOTHING").bind(nonce).bind(at).execute(&mut *conn).await?;
-    Ok(r.rows_affected() == 1)
-}
+sql::impl_common!(PgStore);
+sql::tablets::impl_tablet_store!(PgStore);
+sql::visit_codes::impl_visit_code_store!(PgStore);
+sql::questionnaires::impl_questionnaire_store!(PgStore);
+sql::accounts::impl_account_store!(PgStore);
+sql::audit::impl_audit_store!(PgStore);
+sql::personal_data::impl_personal_data_store!(PgStore);
 
 pub(crate) use super::{site_from_row, user_from_row, USER_COLUMNS};
 
@@ -152,13 +148,13 @@ impl Store for PgStore {
     async fn insert_response(&self, r: &NewResponse) -> Result<InsertOutcome, StoreError> {
         let mut tx = self.pool.begin().await?;
         if let Some(nonce) = &r.token_nonce {
-            if !claim_token(&mut tx, nonce, r.submitted_at).await? {
+            if !Self::claim_token(&mut tx, nonce, r.submitted_at).await? {
                 tx.rollback().await?;
                 return Ok(InsertOutcome::AlreadyRecorded);
             }
         }
         if let Some(code) = &r.visit_code {
-            if !visit_codes::claim_code(&mut tx, code, r.site_id, r.submitted_at).await? {
+            if !Self::claim_code(&mut tx, code, r.site_id, r.submitted_at).await? {
                 tx.rollback().await?;
                 return Ok(InsertOutcome::CodeAlreadyUsed);
             }
@@ -181,7 +177,7 @@ impl Store for PgStore {
         if let Some((at, rows)) = previous {
             return Ok(ImportOutcome::AlreadyImported { at, rows: rows.max(0) as u64 });
         }
-        if !claim_token(&mut tx, &import.token_nonce, import.at).await? {
+        if !Self::claim_token(&mut tx, &import.token_nonce, import.at).await? {
             return Ok(ImportOutcome::TokenUsed);
         }
         let id: i64 = sqlx::query_scalar(
@@ -235,7 +231,7 @@ impl Store for PgStore {
 
     async fn consume_token(&self, nonce: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        claim_token(&mut conn, nonce, now).await
+        Self::claim_token(&mut conn, nonce, now).await
     }
 
     async fn count_responses(&self) -> Result<u64, StoreError> {

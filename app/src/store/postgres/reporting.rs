@@ -5,7 +5,8 @@
 //! order (see `AggregateDeltas`).
 
 use super::complaints::{complaint_from_row, parsed, push_complaint_filter, COMPLAINT_COLUMNS};
-use super::{push_site_scope, PgStore};
+use super::PgStore;
+use crate::store::sql::{push_response_filter, push_site_scope};
 use crate::domain::complaint::{ComplaintChannel, ComplaintKind, ComplaintStatus, Procedure};
 use crate::domain::indicators::ComplaintFact;
 use crate::domain::search;
@@ -177,32 +178,6 @@ impl AggregateDeltas {
             q.build().execute(&mut *tx).await?;
         }
         Ok(())
-    }
-}
-
-/// Adds the conditions of `f` on a table with the [`DIMENSIONS`] columns, aliased `alias`.
-pub(super) fn push_response_filter(q: &mut QueryBuilder<'_, Postgres>, alias: &str, f: &ResponseFilter) {
-    push_site_scope(q, &format!("{alias}.site_id"), &f.sites);
-    if let Some(id) = f.campaign_id {
-        q.push(format!(" AND {alias}.campaign_id = ")).push_bind(id);
-    }
-    if let Some(from) = f.from {
-        q.push(format!(" AND {alias}.day >= ")).push_bind(from);
-    }
-    if let Some(to) = f.to {
-        q.push(format!(" AND {alias}.day <= ")).push_bind(to);
-    }
-    if let Some(channel) = f.channel {
-        q.push(format!(" AND {alias}.channel = ")).push_bind(channel.as_str());
-    }
-    if let Some(language) = &f.language {
-        q.push(format!(" AND {alias}.language = ")).push_bind(language.clone());
-    }
-    if let Some(procedure) = &f.procedure {
-        q.push(format!(" AND {alias}.procedure = ")).push_bind(procedure.clone());
-    }
-    if let Some(appointment) = &f.appointment {
-        q.push(format!(" AND {alias}.appointment = ")).push_bind(appointment.clone());
     }
 }
 

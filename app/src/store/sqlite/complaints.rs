@@ -1,6 +1,7 @@
 //! [`ComplaintStore`] on SQLite.
 
-use super::{push_site_scope, SqliteStore};
+use super::SqliteStore;
+use crate::store::sql::{push_site_scope, OUTBOX_COLUMNS};
 use crate::domain::complaint::{ComplaintKind, ComplaintStatus, Procedure};
 use crate::domain::reference::format_reference;
 use crate::store::complaints::*;
@@ -27,8 +28,6 @@ pub(super) fn complaint_from_row(row: &SqliteRow) -> Result<Complaint, StoreErro
 fn template_from_row(row: &SqliteRow) -> Result<ReplyTemplate, StoreError> {
     TemplateRow::from_row(row)?.try_into()
 }
-
-pub(super) const OUTBOX_COLUMNS: &str = "id, to_address, subject, body, complaint_id, state, attempts, next_attempt_at, last_error, created_at, sent_at, erased_at";
 
 pub(super) fn email_from_row(row: &SqliteRow) -> Result<OutboxEmail, StoreError> {
     OutboxRow::from_row(row)?.try_into()
@@ -73,7 +72,7 @@ impl ComplaintStore for SqliteStore {
     async fn file_complaint(&self, c: &NewComplaint) -> Result<FileOutcome, StoreError> {
         let mut tx = self.pool.begin().await?;
         if let Some(nonce) = &c.token_nonce {
-            if !super::claim_token(&mut tx, nonce, c.created_at).await? {
+            if !Self::claim_token(&mut tx, nonce, c.created_at).await? {
                 tx.rollback().await?;
                 let reference = sqlx::query_scalar("SELECT c.reference FROM used_form_tokens t JOIN complaints c ON c.id = t.complaint_id WHERE t.nonce = ?")
                     .bind(nonce)

@@ -1,18 +1,13 @@
 //! The embedded SQLite implementation of [`Store`] (the default: a file under `data/`).
 //! WAL journal, foreign keys on, a busy timeout so concurrent writers wait instead of failing.
 
-mod accounts;
-mod audit;
 mod complaints;
-mod personal_data;
-mod questionnaires;
 mod reporting;
-mod tablets;
-mod visit_codes;
 
+use super::sql::{self, Dialect};
 use super::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::{Row, Sqlite};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -50,29 +45,30 @@ impl SqliteStore {
     }
 }
 
-/// Adds `AND <column> IN (…)` for a restricted scope (an empty scope matches nothing); nothing
-/// for [`SiteScope::All`]. Ids are bound.
-pub(crate) fn push_site_scope(q: &mut QueryBuilder<'_, Sqlite>, column: &str, scope: &SiteScope) {
-    if let SiteScope::Sites(ids) = scope {
-        if ids.is_empty() {
-            q.push(" AND 0");
-        } else {
-            q.push(" AND ").push(column).push(" IN (");
-            let mut list = q.separated(", ");
-            for id in ids {
-                list.push_bind(*id);
-            }
-            q.push(")");
-        }
+/// SQLite's SQL where it differs from PostgreSQL's (see [`Dialect`]).
+impl Dialect for SqliteStore {
+    type Db = Sqlite;
+    const BYTE_ORDER: &'static str = "";
+    const ROW_LOCKS: bool = false;
+    const ADVISORY_LOCK: Option<&'static str> = None;
+    const STRPOS: &'static str = "instr";
+
+    fn timestamp(expr: &str) -> String {
+        format!("julianday({expr})")
+    }
+
+    fn join_unit_separated(expr: &str, _order_by: &str) -> String {
+        format!("group_concat({expr}, char(31))")
     }
 }
 
-/// Consumes the one-time form token `nonce` on `conn` (inside the caller's transaction, if any):
-/// `true` the first time, `false` when it was already used.
-pub(crate) async fn claim_token(conn: &mut sqlx::SqliteConnection, nonce: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
-    let r = sqlx::query("INSERT INTO used_form_tokens (nonce, used_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING").bind(nonce).bind(at).execute(&mut *conn).await?;
-    Ok(r.rows_affected() == 1)
-}
+sql::impl_common!(SqliteStore);
+sql::tablets::impl_tablet_store!(SqliteStore);
+sql::visit_codes::impl_visit_code_store!(SqliteStore);
+sql::questionnaires::impl_questionnaire_store!(SqliteStore);
+sql::accounts::impl_account_store!(SqliteStore);
+sql::audit::impl_audit_store!(SqliteStore);
+sql::personal_data::impl_personal_data_store!(SqliteStore);
 
 pub(crate) use super::{site_from_row, user_from_row, USER_COLUMNS};
 
@@ -156,13 +152,13 @@ impl Store for SqliteStore {
     async fn insert_response(&self, r: &NewResponse) -> Result<InsertOutcome, StoreError> {
         let mut tx = self.pool.begin().await?;
         if let Some(nonce) = &r.token_nonce {
-            if !claim_token(&mut tx, nonce, r.submitted_at).await? {
+            if !Self::claim_token(&mut tx, nonce, r.submitted_at).await? {
                 tx.rollback().await?;
                 return Ok(InsertOutcome::AlreadyRecorded);
             }
         }
         if let Some(code) = &r.visit_code {
-            if !visit_codes::claim_code(&mut tx, code, r.site_id, r.submitted_at).await? {
+            if !Self::claim_code(&mut tx, code, r.site_id, r.submitted_at).await? {
                 tx.rollback().await?;
                 return Ok(InsertOutcome::CodeAlreadyUsed);
             }
@@ -185,7 +181,7 @@ impl Store for SqliteStore {
         if let Some((at, rows)) = previous {
             return Ok(ImportOutcome::AlreadyImported { at, rows: rows.max(0) as u64 });
         }
-        if !claim_token(&mut tx, &import.token_nonce, import.at).await? {
+        if !Self::claim_token(&mut tx, &import.token_nonce, import.at).await? {
             return Ok(ImportOutcome::TokenUsed);
         }
         let id: i64 = sqlx::query_scalar(
@@ -241,7 +237,7 @@ impl Store for SqliteStore {
 
     async fn consume_token(&self, nonce: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        claim_token(&mut conn, nonce, now).await
+        Self::claim_token(&mut conn, nonce, now).await
     }
 
     async fn count_responses(&self) -> Result<u64, StoreError> {

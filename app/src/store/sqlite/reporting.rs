@@ -1,7 +1,8 @@
 //! [`ReportingStore`] on SQLite, and the response rows with their aggregates.
 
 use super::complaints::{complaint_from_row, parsed, push_complaint_filter, COMPLAINT_COLUMNS};
-use super::{push_site_scope, SqliteStore};
+use super::SqliteStore;
+use crate::store::sql::{push_response_filter, push_site_scope};
 use crate::domain::complaint::{ComplaintChannel, ComplaintKind, ComplaintStatus, Procedure};
 use crate::domain::indicators::ComplaintFact;
 use crate::domain::search;
@@ -167,32 +168,6 @@ pub(super) async fn fill_missing_search_text(pool: &SqlitePool) -> Result<u64, S
     }
     backfill_done(pool, "remark_search_text").await?;
     Ok(filled)
-}
-
-/// Adds the conditions of `f` on a table with the [`DIMENSIONS`] columns, aliased `alias`.
-pub(super) fn push_response_filter(q: &mut QueryBuilder<'_, Sqlite>, alias: &str, f: &ResponseFilter) {
-    push_site_scope(q, &format!("{alias}.site_id"), &f.sites);
-    if let Some(id) = f.campaign_id {
-        q.push(format!(" AND {alias}.campaign_id = ")).push_bind(id);
-    }
-    if let Some(from) = f.from {
-        q.push(format!(" AND {alias}.day >= ")).push_bind(from);
-    }
-    if let Some(to) = f.to {
-        q.push(format!(" AND {alias}.day <= ")).push_bind(to);
-    }
-    if let Some(channel) = f.channel {
-        q.push(format!(" AND {alias}.channel = ")).push_bind(channel.as_str());
-    }
-    if let Some(language) = &f.language {
-        q.push(format!(" AND {alias}.language = ")).push_bind(language.clone());
-    }
-    if let Some(procedure) = &f.procedure {
-        q.push(format!(" AND {alias}.procedure = ")).push_bind(procedure.clone());
-    }
-    if let Some(appointment) = &f.appointment {
-        q.push(format!(" AND {alias}.appointment = ")).push_bind(appointment.clone());
-    }
 }
 
 /// Adds the remark search: the folded text contains the folded query ([`search::fold`]: case and
