@@ -4,24 +4,21 @@
 //! concurrent responses on several app servers never lose a count (READ COMMITTED), in one lock
 //! order (see `AggregateDeltas`).
 
-use super::complaints::{complaint_from_row, parsed, push_complaint_filter, COMPLAINT_COLUMNS};
+use crate::store::sql::complaints::{complaint_from_row, parsed, push_complaint_filter, COMPLAINT_COLUMNS};
 use super::PgStore;
+use crate::store::sql::reporting::{campaign_from_row, CAMPAIGN_SELECT, DIMENSIONS};
 use crate::store::sql::{push_response_filter, push_site_scope};
 use crate::domain::complaint::{ComplaintChannel, ComplaintKind, ComplaintStatus, Procedure};
 use crate::domain::indicators::ComplaintFact;
 use crate::domain::search;
-use crate::store::reporting::{answers_json, batched, coarse, like_pattern, CampaignDbRow};
+use crate::store::reporting::{answers_json, batched, coarse, like_pattern};
 use crate::store::*;
 use crate::time::paris_day;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::stream::BoxStream;
-use sqlx::postgres::PgRow;
 use sqlx::{FromRow, PgConnection, Postgres, QueryBuilder, Row};
 use std::collections::BTreeMap;
-
-/// Dimension columns shared by `responses`, `response_cube` and `answer_cube`.
-const DIMENSIONS: &str = "site_id, day, campaign_id, channel, language, procedure, appointment";
 
 /// Inserts a response, its answers and its share of the aggregates (inside the caller's
 /// transaction); returns the response id.
@@ -192,14 +189,6 @@ fn push_search(q: &mut QueryBuilder<'_, Postgres>, search: Option<&str>) {
 
 const REMARK_SELECT: &str = "SELECT r.id, r.site_id, r.day, r.channel, r.language, a.question_key, a.text_value
      FROM responses r JOIN response_answers a ON a.response_id = r.id WHERE a.text_value IS NOT NULL";
-
-/// A row of [`CAMPAIGN_SELECT`] as a campaign.
-pub(super) fn campaign_from_row(row: &PgRow) -> Result<Campaign, StoreError> {
-    CampaignDbRow::from_row(row)?.into_campaign()
-}
-
-pub(super) const CAMPAIGN_SELECT: &str = "SELECT c.id, c.name, c.starts_on, c.ends_on, c.target_per_site, c.is_demo, c.questionnaire_version_id, v.definition
-     FROM campaigns c JOIN questionnaire_versions v ON v.id = c.questionnaire_version_id";
 
 #[async_trait]
 impl ReportingStore for PgStore {

@@ -13,8 +13,11 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod complaints;
 pub mod personal_data;
 pub mod questionnaires;
+pub mod reporting;
+pub mod store;
 pub mod tablets;
 pub mod visit_codes;
 
@@ -37,6 +40,11 @@ pub trait Dialect {
     /// `false` on SQLite, which has no row locks: one writer at a time, the database's write
     /// lock taken by a transaction's first write and held until it ends.
     const ROW_LOCKS: bool;
+
+    /// Appended to the `SELECT` of the rows several app servers may claim at once (the outbox):
+    /// ` FOR UPDATE SKIP LOCKED` on PostgreSQL (rows another server is claiming are skipped, not
+    /// waited for); empty on SQLite (one writer at a time).
+    const SKIP_LOCKED: &'static str;
 
     /// A statement taking a lock, held until the transaction ends, on the `i64` key bound as
     /// `$1`, to serialise a kind of work across app servers: `SELECT pg_advisory_xact_lock($1)` on
@@ -147,19 +155,3 @@ where
         q.push(format!(" AND {alias}.appointment = ")).push_bind(appointment.clone());
     }
 }
-
-/// Helpers every feature's implementation uses, as associated functions of the store type
-/// `$store` (called `Self::claim_token(…)` from the trait implementations).
-macro_rules! impl_common {
-    ($store:ty) => {
-        impl $store {
-            /// Consumes the one-time form token `nonce` on `conn` (inside the caller's
-            /// transaction, if any): `true` the first time, `false` when it was already used.
-            pub(crate) async fn claim_token(conn: &mut $crate::store::sql::Conn<Self>, nonce: &str, at: chrono::DateTime<chrono::Utc>) -> Result<bool, $crate::store::StoreError> {
-                let r = sqlx::query("INSERT INTO used_form_tokens (nonce, used_at) VALUES ($1, $2) ON CONFLICT (nonce) DO NOTHING").bind(nonce).bind(at).execute(&mut *conn).await?;
-                Ok(r.rows_affected() == 1)
-            }
-        }
-    };
-}
-pub(crate) use impl_common;

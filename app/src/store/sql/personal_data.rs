@@ -11,16 +11,12 @@ pub(crate) const ERASURE_LOCK: i64 = 0x4156_4953_4552_4153; // "AVISERAS"
 macro_rules! impl_personal_data_store {
     ($store:ty) => {
         const _: () = {
-            use $crate::store::complaints::OutboxRow;
+            use $crate::store::sql::complaints::email_from_row;
             use $crate::store::sql::personal_data::ERASURE_LOCK;
-            use $crate::store::sql::{push_list, Dialect, DbRow, OUTBOX_COLUMNS};
+            use $crate::store::sql::{push_list, Dialect, OUTBOX_COLUMNS};
             use $crate::store::*;
             use chrono::{DateTime, Utc};
-            use sqlx::{FromRow, QueryBuilder, Row};
-
-            fn email_from_row(row: &DbRow<$store>) -> Result<OutboxEmail, StoreError> {
-                OutboxRow::from_row(row)?.try_into()
-            }
+            use sqlx::{QueryBuilder, Row};
 
             #[async_trait::async_trait]
             impl PersonalDataStore for $store {
