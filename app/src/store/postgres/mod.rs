@@ -3,15 +3,14 @@
 //! [`super::sqlite::SqliteStore`] (one conformance suite runs against both); schema in
 //! `migrations/postgres/`. Work that must happen once across servers (outbox sending, retention)
 //! claims its rows with `FOR UPDATE SKIP LOCKED`. The storage traits are implemented once for both
-//! engines in [`super::sql`]; this module holds the connection, PostgreSQL's [`Dialect`], the
-//! migrations and what is PostgreSQL's own (`reporting`).
+//! engines in [`super::sql`]; this module holds the connection, the migrations and what is
+//! PostgreSQL's own (`reporting`); PostgreSQL's SQL dialect is in `sql/dialect.rs`.
 
 mod reporting;
 
-use super::sql::{self, Dialect};
+use super::sql;
 use super::*;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::{PgConnection, Postgres};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -46,49 +45,15 @@ impl PgStore {
     }
 }
 
-/// PostgreSQL's SQL where it differs from SQLite's (see [`Dialect`]).
-impl Dialect for PgStore {
-    type Db = Postgres;
-    const BYTE_ORDER: &'static str = " COLLATE \"C\"";
-    const ROW_LOCKS: bool = true;
-    const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
-    const ADVISORY_LOCK: Option<&'static str> = Some("SELECT pg_advisory_xact_lock($1)");
-    const STRPOS: &'static str = "strpos";
-
-    fn timestamp(expr: &str) -> String {
-        expr.to_string()
-    }
-
-    fn join_unit_separated(expr: &str, order_by: &str) -> String {
-        format!("string_agg({expr}, chr(31) ORDER BY {order_by})")
-    }
-}
-
 // Every storage trait, written once for both engines in `store/sql/`.
-sql::store::impl_store!(PgStore);
-sql::tablets::impl_tablet_store!(PgStore);
-sql::visit_codes::impl_visit_code_store!(PgStore);
-sql::questionnaires::impl_questionnaire_store!(PgStore);
-sql::accounts::impl_account_store!(PgStore);
-sql::audit::impl_audit_store!(PgStore);
-sql::complaints::impl_complaint_store!(PgStore);
-sql::personal_data::impl_personal_data_store!(PgStore);
+sql::impl_storage_traits!(PgStore);
 
-/// The engine-specific functions the shared implementations call ([`sql::store::impl_store`]).
+/// The migrations, called by [`Store::migrate`] (the other engine-specific functions the shared
+/// implementations call are in `reporting`).
 impl PgStore {
     /// Runs the migrations.
     async fn migrate_schema(&self) -> Result<(), StoreError> {
         sqlx::migrate!("../migrations/postgres").run(&self.pool).await?;
         Ok(())
-    }
-
-    /// See [`reporting::insert_response_rows`].
-    async fn insert_response_rows(tx: &mut PgConnection, r: &NewResponse, import_id: Option<i64>, coded: bool) -> Result<i64, StoreError> {
-        reporting::insert_response_rows(tx, r, import_id, coded).await
-    }
-
-    /// See [`reporting::insert_responses_rows`].
-    async fn insert_responses_rows(tx: &mut PgConnection, responses: &[NewResponse], import_id: Option<i64>) -> Result<(), StoreError> {
-        reporting::insert_responses_rows(tx, responses, import_id).await
     }
 }

@@ -1,19 +1,22 @@
 //! The SQL of the stores, written once for both engines.
 //!
 //! Each submodule holds one storage trait's implementation as a `macro_rules!` macro (e.g.
-//! [`tablets::impl_tablet_store`]) that expands `impl TabletStore for $store` and is invoked
-//! for [`super::sqlite::SqliteStore`] and for [`super::postgres::PgStore`] (in their `mod.rs`).
+//! [`tablets::impl_tablet_store`]) that expands `impl TabletStore for $store`;
+//! [`impl_storage_traits`] invokes them all, once for [`super::sqlite::SqliteStore`] and once for
+//! [`super::postgres::PgStore`] (in their `mod.rs`).
 //! A macro rather than a function generic over `sqlx::Database`: every expansion works on
 //! concrete pool, connection and row types, so no long `where` clauses and no higher-ranked
 //! lifetime errors in the `Send` futures of `async_trait`.
 //!
 //! One SQL text serves both engines: `$1, $2, …` placeholders (which sqlx's SQLite driver accepts
 //! too; `QueryBuilder::push_bind` writes each engine's own), `TRUE`/`FALSE`, `CAST(… AS BIGINT)`.
-//! What truly differs between the engines comes from the [`Dialect`] of the store type.
+//! What truly differs between the engines comes from the [`Dialect`] of the store type (both
+//! implementations side by side in `dialect.rs`).
 
 pub mod accounts;
 pub mod audit;
 pub mod complaints;
+mod dialect;
 pub mod personal_data;
 pub mod questionnaires;
 pub mod reporting;
@@ -21,65 +24,10 @@ pub mod store;
 pub mod tablets;
 pub mod visit_codes;
 
+pub use dialect::{Conn, DbRow, Dialect};
+
 use super::SiteScope;
 use sqlx::{Database, QueryBuilder};
-
-/// The SQL that differs between SQLite and PostgreSQL, implemented by each store type (in
-/// `sqlite/mod.rs` and `postgres/mod.rs`) and used by the shared implementations of this module.
-pub trait Dialect {
-    /// The sqlx driver (`sqlx::Sqlite` or `sqlx::Postgres`).
-    type Db: Database;
-
-    /// Appended to a text expression to compare it byte by byte (code point order), in `ORDER BY`
-    /// or before `lower(…)`: empty on SQLite (its default `BINARY` collation already does),
-    /// ` COLLATE "C"` on PostgreSQL (whose default collation follows the locale).
-    const BYTE_ORDER: &'static str;
-
-    /// Whether transactions lock the rows they are about to change with `SELECT … FOR UPDATE`
-    /// (see [`Self::for_update`]). `true` on PostgreSQL (READ COMMITTED, several app servers);
-    /// `false` on SQLite, which has no row locks: one writer at a time, the database's write
-    /// lock taken by a transaction's first write and held until it ends.
-    const ROW_LOCKS: bool;
-
-    /// Appended to the `SELECT` of the rows several app servers may claim at once (the outbox):
-    /// ` FOR UPDATE SKIP LOCKED` on PostgreSQL (rows another server is claiming are skipped, not
-    /// waited for); empty on SQLite (one writer at a time).
-    const SKIP_LOCKED: &'static str;
-
-    /// A statement taking a lock, held until the transaction ends, on the `i64` key bound as
-    /// `$1`, to serialise a kind of work across app servers: `SELECT pg_advisory_xact_lock($1)` on
-    /// PostgreSQL; `None` on SQLite (a transaction's first write waits for any other writer).
-    const ADVISORY_LOCK: Option<&'static str>;
-
-    /// Name of the SQL function giving the 1-based position of a substring (0 when absent), with
-    /// the string first: `instr` on SQLite, `strpos` on PostgreSQL. No `LIKE` wildcards to escape.
-    const STRPOS: &'static str;
-
-    /// ` FOR UPDATE` when the engine has row locks ([`Self::ROW_LOCKS`]), else empty.
-    fn for_update() -> &'static str {
-        if Self::ROW_LOCKS {
-            " FOR UPDATE"
-        } else {
-            ""
-        }
-    }
-
-    /// The timestamp expression `expr` (a column or a bound `DateTime<Utc>`) in a form that
-    /// compares chronologically: `julianday(expr)` on SQLite (timestamps are stored as text whose
-    /// formats may differ), `expr` itself on PostgreSQL (`timestamptz`).
-    fn timestamp(expr: &str) -> String;
-
-    /// An aggregate joining the text values of `expr` with the unit separator (U+001F, code 31):
-    /// `group_concat(expr, char(31))` on SQLite (in the order the rows are read; `order_by` is
-    /// not used), `string_agg(expr, chr(31) ORDER BY order_by)` on PostgreSQL.
-    fn join_unit_separated(expr: &str, order_by: &str) -> String;
-}
-
-/// The connection type of store type `S`'s engine (`SqliteConnection`, `PgConnection`).
-pub type Conn<S> = <<S as Dialect>::Db as Database>::Connection;
-
-/// The row type of store type `S`'s engine (`SqliteRow`, `PgRow`).
-pub type DbRow<S> = <<S as Dialect>::Db as Database>::Row;
 
 /// Adds `AND <column> IN (…)` for a restricted scope (an empty scope matches nothing: `AND
 /// FALSE`); nothing for [`SiteScope::All`]. Ids are bound.
@@ -155,3 +103,21 @@ where
         q.push(format!(" AND {alias}.appointment = ")).push_bind(appointment.clone());
     }
 }
+
+/// Implements [`Store`](super::Store) and every storage trait it requires for the store type
+/// `$store` (a type with a `pool()`, a [`Dialect`] and the engine-specific functions listed on
+/// [`store::impl_store`] and [`reporting::impl_reporting_store`]).
+macro_rules! impl_storage_traits {
+    ($store:ty) => {
+        $crate::store::sql::store::impl_store!($store);
+        $crate::store::sql::tablets::impl_tablet_store!($store);
+        $crate::store::sql::visit_codes::impl_visit_code_store!($store);
+        $crate::store::sql::questionnaires::impl_questionnaire_store!($store);
+        $crate::store::sql::accounts::impl_account_store!($store);
+        $crate::store::sql::audit::impl_audit_store!($store);
+        $crate::store::sql::complaints::impl_complaint_store!($store);
+        $crate::store::sql::personal_data::impl_personal_data_store!($store);
+        $crate::store::sql::reporting::impl_reporting_store!($store);
+    };
+}
+pub(crate) use impl_storage_traits;

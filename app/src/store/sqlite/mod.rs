@@ -1,14 +1,14 @@
 //! The embedded SQLite implementation of [`Store`] (the default: a file under `data/`).
 //! WAL journal, foreign keys on, a busy timeout so concurrent writers wait instead of failing.
 //! The storage traits are implemented once for both engines in [`super::sql`]; this module holds
-//! the connection, SQLite's [`Dialect`], the migrations and what is SQLite's own (`reporting`).
+//! the connection, the migrations and what is SQLite's own (`reporting`); SQLite's SQL dialect is
+//! in `sql/dialect.rs`.
 
 mod reporting;
 
-use super::sql::{self, Dialect};
+use super::sql;
 use super::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqliteConnection};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -46,35 +46,11 @@ impl SqliteStore {
     }
 }
 
-/// SQLite's SQL where it differs from PostgreSQL's (see [`Dialect`]).
-impl Dialect for SqliteStore {
-    type Db = Sqlite;
-    const BYTE_ORDER: &'static str = "";
-    const ROW_LOCKS: bool = false;
-    const SKIP_LOCKED: &'static str = "";
-    const ADVISORY_LOCK: Option<&'static str> = None;
-    const STRPOS: &'static str = "instr";
-
-    fn timestamp(expr: &str) -> String {
-        format!("julianday({expr})")
-    }
-
-    fn join_unit_separated(expr: &str, _order_by: &str) -> String {
-        format!("group_concat({expr}, char(31))")
-    }
-}
-
 // Every storage trait, written once for both engines in `store/sql/`.
-sql::store::impl_store!(SqliteStore);
-sql::tablets::impl_tablet_store!(SqliteStore);
-sql::visit_codes::impl_visit_code_store!(SqliteStore);
-sql::questionnaires::impl_questionnaire_store!(SqliteStore);
-sql::accounts::impl_account_store!(SqliteStore);
-sql::audit::impl_audit_store!(SqliteStore);
-sql::complaints::impl_complaint_store!(SqliteStore);
-sql::personal_data::impl_personal_data_store!(SqliteStore);
+sql::impl_storage_traits!(SqliteStore);
 
-/// The engine-specific functions the shared implementations call ([`sql::store::impl_store`]).
+/// The migrations, called by [`Store::migrate`] (the other engine-specific functions the shared
+/// implementations call are in `reporting`).
 impl SqliteStore {
     /// Runs the migrations, then the data backfills still pending (days and search texts of rows
     /// stored before the migrations that added them, then the aggregates rebuilt).
@@ -84,19 +60,6 @@ impl SqliteStore {
             self.rebuild_aggregates().await?;
         }
         reporting::fill_missing_search_text(&self.pool).await?;
-        Ok(())
-    }
-
-    /// See [`reporting::insert_response_rows`].
-    async fn insert_response_rows(tx: &mut SqliteConnection, r: &NewResponse, import_id: Option<i64>, coded: bool) -> Result<i64, StoreError> {
-        reporting::insert_response_rows(tx, r, import_id, coded).await
-    }
-
-    /// [`reporting::insert_response_rows`] for each response (none with a visit code).
-    async fn insert_responses_rows(tx: &mut SqliteConnection, responses: &[NewResponse], import_id: Option<i64>) -> Result<(), StoreError> {
-        for r in responses {
-            reporting::insert_response_rows(tx, r, import_id, false).await?;
-        }
         Ok(())
     }
 }
