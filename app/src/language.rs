@@ -11,7 +11,7 @@
 //!
 //! The chosen locale is handed to `leptos_i18n` through [`RequestLanguage`] in the request's
 //! context; the server writes it as `<html lang=… dir=…>` and hands it to each island (the
-//! parts hydrated in the browser) as a prop ([`provide_island_i18n`]), so both sides agree.
+//! parts hydrated in the browser) as a prop ([`provide_i18n`]), so both sides agree.
 //! Switching language reloads the page (the switcher's links are `rel="external"`), which keeps
 //! titles and server-rendered data (questionnaire texts) in the new language without any
 //! client-side bookkeeping.
@@ -42,12 +42,13 @@ pub const PUBLIC_SECTIONS: &[&str] = &["common", "home", "survey", "thanks", "re
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RequestLanguage(pub Locale);
 
-/// Provides the translations inside an `#[island]` and returns them: islands are hydrated one by
-/// one in the browser, outside the page's `I18nContextProvider` (a server-only component in
-/// islands mode), so each island receives the page's language code as a prop (`lang`, e.g.
-/// `"ar"`; an unknown code gives French) and opens its own context with it. No cookie is read or
-/// written: the page's language was chosen on the server ([`negotiate`]).
-pub fn provide_island_i18n(lang: &str) -> leptos_i18n::I18nContext<Locale> {
+/// Provides the translations in language `lang` (a code such as `"ar"`; an unknown code gives
+/// French) to the current owner and returns them, where the page's `I18nContextProvider` is out of
+/// reach: inside an `#[island]` (islands are hydrated one by one in the browser, outside that
+/// provider, a server-only component in islands mode; each receives the page's language as a prop)
+/// and in a server function that words messages ([`crate::survey::api::submit_survey`]). No cookie
+/// is read or written: the page's language was chosen on the server ([`negotiate`]).
+pub fn provide_i18n(lang: &str) -> leptos_i18n::I18nContext<Locale> {
     let locale = parse_code(lang).unwrap_or(Locale::fr);
     let i18n = leptos_i18n::context::init_i18n_subcontext::<Locale>(Some(Signal::stored(locale)));
     provide_context(i18n);

@@ -23,6 +23,7 @@ pub mod error;
 pub mod form;
 pub mod form_guard;
 pub mod import;
+pub mod islands;
 pub mod language;
 pub mod kiosk;
 pub mod privacy;
@@ -61,10 +62,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // the server's `assets` module), `/pkg/avis.css` otherwise.
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
-                // Islands mode: preloads of the JS and the wasm (on every page: the files are
-                // cached for a year), and a script that hydrates only the page's `#[island]`
-                // components once the browser is idle (see `hydrate`).
-                <HydrationScripts options islands=true />
+                // Islands mode: the loader script (a cached file) downloads the wasm only on a
+                // page with an `#[island]` and hydrates the islands once the browser is idle.
+                <islands::IslandScripts options />
                 <MetaTags />
             </head>
             <body>
@@ -147,8 +147,8 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Entry point of the wasm bundle. Islands mode: the page is not hydrated as a whole; Leptos'
-/// island script then hydrates each `<leptos-island>` of the page (the `#[island]` components:
+/// Entry point of the wasm bundle. Islands mode: the page is not hydrated as a whole; the loader
+/// script ([`islands`]) then hydrates each `<leptos-island>` of the page (the `#[island]` components:
 /// [`survey::page::SurveyFormIsland`], [`kiosk::page::KioskIdle`], [`form::ErrorLink`]).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -25,6 +25,19 @@ test.describe('survey with JavaScript on (the form is an island)', () => {
     await expect(page).toHaveURL(/\/$/);
   });
 
+  test('only pages with an island download the wasm', async ({ page }) => {
+    const wasm: string[] = [];
+    page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(r.url()); });
+    for (const path of ['/', '/reclamation', '/suivi']) {
+      await page.goto(path);
+      await hydrated(page);
+    }
+    expect(wasm).toEqual([]);
+    await page.goto('/enquete/evry');
+    await hydrated(page);
+    expect(wasm.length).toBe(1);
+  });
+
   test('a double click records one response', async ({ page, request }) => {
     const before = await respondents(request, 'palaiseau');
     await page.goto('/enquete/palaiseau');
@@ -49,6 +62,9 @@ test.describe('survey with JavaScript on (the form is an island)', () => {
     await expect(page).toHaveTitle(/^Erreur – Enquête de satisfaction – Sous-préfecture d'Étampes – Avis & Réclamations$/);
     await expect(summary.getByRole('link')).toContainText('Choisissez une réponse.');
     await expect(page.locator('#q_satisfaction_globale-messages')).toContainText('Choisissez une réponse.');
+    // The question's frame (a nested island) takes the error style; the others do not.
+    await expect(page.locator('#q_satisfaction_globale-fieldset')).toHaveClass(/fr-fieldset--error/);
+    await expect(page.locator('#q_amabilite-fieldset')).not.toHaveClass(/fr-fieldset--error/);
     await expect(page.locator('#q_amabilite-plutot_oui')).toBeChecked();
     await expect(page.getByLabel(/Une remarque ou une suggestion/)).toHaveValue('Texte gardé');
     await expectNoAxeViolation(page);

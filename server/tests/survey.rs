@@ -18,38 +18,60 @@ async fn survey_page_lists_the_questionnaire_with_a_token() {
     assert_ne!(token, app.survey_token("evry").await, "every visitor gets a fresh token");
 }
 
-/// Islands mode: the survey page hydrates only its form, whose data travels as the island's
-/// props; the rest of the page, and pages without interactive parts, carry no data for the
-/// browser.
+/// Islands mode: the survey page hydrates only its form. The island's props carry the form's
+/// state (token, language, site), not the questions: they are rendered on the server as the
+/// island's children, each in a small nested island for its error. The rest of the page, and
+/// pages without interactive parts, carry no data for the browser; the loader script is a cached
+/// file, not inline.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_survey_form_is_an_island() {
     let app = spawn_app().await;
     let (status, body) = app.get("/enquete/evry").await;
     assert_eq!(status, 200);
-    assert_eq!(select(&body, "leptos-island").len(), 1, "{body}");
     assert!(attr_of(&body, "leptos-island", "data-component").unwrap().starts_with("SurveyFormIsland_"), "{body}");
     let props = island_props(&body);
     let token = attr_of(&body, "form[method=post] input[name=token]", "value").expect("token");
-    assert_eq!(props["form"]["token"], token.as_str());
-    assert_eq!(props["form"]["lang"], "fr");
-    assert_eq!(props["form"]["site"]["slug"], "evry");
-    // The form is inside the island; the page title outside it.
+    assert_eq!(props["state"]["token"], token.as_str());
+    assert_eq!(props["state"]["lang"], "fr");
+    assert_eq!(props["state"]["site"]["slug"], "evry");
+    // The questions are in the form, inside the island, and nowhere in its props.
     assert_eq!(select(&body, "leptos-island form[method=post] fieldset").len(), 7);
-    assert_eq!(select(&body, "leptos-island title").len(), 0);
-    // No resource is serialised for hydration (only islands are hydrated).
-    for script in select(&body, "script") {
-        assert!(!script.contains("evry") && !script.contains("Évry"), "{script}");
+    let all_props = attrs_of(&body, "leptos-island", "data-props").join("\n");
+    for legend in texts_of(&body, "fieldset legend") {
+        let question = legend.split(" (").next().unwrap().trim().to_string();
+        assert!(!question.is_empty() && !all_props.contains(&question), "{question} in {all_props}");
     }
+    // One nested island per question (its error frame); nothing else is an island.
+    let frames = select(&body, "leptos-island leptos-children leptos-island[data-component^=FieldFrame_]");
+    assert_eq!(frames.len(), 8, "{body}");
+    assert_eq!(select(&body, "leptos-island").len(), 1 + frames.len());
+    // The page title is outside the island.
+    assert_eq!(select(&body, "leptos-island title").len(), 0);
+    // No resource is serialised for hydration (only islands are hydrated; Leptos' few bytes of
+    // empty resource lists stay), and the only script file is the islands' loader, a file named
+    // after its content: no inline loader, no module preloads.
+    for script in select(&body, "script") {
+        assert!(!script.contains("evry") && !script.contains("Évry") && !script.contains("import("), "{script}");
+    }
+    let loader = attr_of(&body, "script[defer]", "src").expect("loader");
+    assert!(loader.starts_with("/pkg/islands.") && loader.ends_with(".js"), "{loader}");
+    assert_eq!(select(&body, "script[src]").len(), 1, "{body}");
+    assert!(select(&body, "link[rel=modulepreload], link[rel=preload]").is_empty(), "{body}");
+    let r = app.client.get(format!("{}{loader}", app.base)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    assert!(r.text().await.unwrap().contains("leptos-island"));
     // In Arabic the island gets the page's language.
     let r = app.client.get(format!("{}/enquete/evry", app.base)).header("accept-language", "ar").send().await.unwrap();
-    assert_eq!(island_props(&r.text().await.unwrap())["form"]["lang"], "ar");
+    assert_eq!(island_props(&r.text().await.unwrap())["state"]["lang"], "ar");
     // Pages without interactive parts have no island.
     for path in ["/", "/admin/connexion", "/reclamation", "/suivi", "/donnees-personnelles"] {
         let (status, body) = app.get(path).await;
         assert_eq!(status, 200, "{path}");
         assert!(select(&body, "leptos-island").is_empty(), "{path}: {body}");
     }
-    // A complaint form with several errors: one island per error link, one island script.
+    // A complaint form with several errors: one island per error link, one loader script.
     let token = complaint_token(&app).await;
     let fields = with(with(form(&token), "message", ""), "reponse", "courriel");
     let r = app.post_form("/reclamation/envoi", &fields).await;
@@ -57,7 +79,7 @@ async fn only_the_survey_form_is_an_island() {
     let body = r.text().await.unwrap();
     let links = select(&body, "#resume-erreurs leptos-island[data-component^=ErrorLink_] a[href^='#']");
     assert!(links.len() >= 2, "{body}");
-    assert_eq!(select(&body, "script[type=module]").len(), 1, "{body}");
+    assert_eq!(select(&body, "script[src]").len(), 1, "{body}");
 }
 
 /// The JSON props of the first island of `body`.

@@ -140,10 +140,10 @@ fn clear_forms() {
 /// forms are emptied first, and a kiosk page restored from the back-forward cache reloads). Not
 /// counted on the start screen already in French ([`crate::domain::kiosk::idle_reset_applies`]).
 /// Rendered closed on the server; an island, it works once hydrated (wasm). `lang`: the page's
-/// language code ([`crate::language::provide_island_i18n`]).
+/// language code ([`crate::language::provide_i18n`]).
 #[island]
 pub fn KioskIdle(timings: KioskTimings, lang: String) -> impl IntoView {
-    let i18n = crate::language::provide_island_i18n(&lang);
+    let i18n = crate::language::provide_i18n(&lang);
     let remaining = RwSignal::new(timings.warning_seconds);
     let open = RwSignal::new(false);
     let idle = StoredValue::new(0u32);

@@ -90,9 +90,45 @@ impl SurveyForm {
     }
 }
 
-/// Outcome of a submission.
+/// A field error of the survey, worded on the server in the visitor's language (the browser's
+/// wasm has no questionnaire data: see [`crate::survey::page::SurveyFormIsland`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum SubmitOutcome {
+pub struct ShownError {
+    /// Form field name of the question (`q_<key>`).
+    pub field: String,
+    /// HTML id the error summary's link focuses ([`QuestionView::focus_id`]).
+    pub focus_id: String,
+    /// The error summary's line: the question, then the message.
+    pub summary: String,
+    /// The message next to the field.
+    pub message: String,
+}
+
+/// What the survey form's island receives from the server (serialised into the page as its
+/// props): a [`SurveyForm`] without its questions, which are rendered on the server, and with its
+/// errors worded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SurveyFormState {
+    /// The site visited.
+    pub site: SiteLink,
+    /// Language of the page.
+    pub lang: String,
+    /// One-time token to send back.
+    pub token: String,
+    /// Errors of the previous submission, in question order.
+    pub errors: Vec<ShownError>,
+    /// What went wrong with the previous submission as a whole (see [`SurveyForm::notice`]).
+    pub notice: Option<crate::form::FormNotice>,
+    /// Shown on an enrolled tablet (see [`SurveyForm::kiosk`]).
+    pub kiosk: bool,
+    /// The visit code the survey was opened with, if any.
+    pub visit_code: Option<VisitCodeView>,
+}
+
+/// Outcome of a submission. `E` is how field errors travel: [`FieldError`] (question key and
+/// kind) on the server, [`ShownError`] (worded) to the hydrated form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum SubmitOutcome<E = FieldError> {
     /// The answers are stored (`duplicate`: they had already been stored with this token, nothing
     /// was added).
     Recorded {
@@ -102,7 +138,7 @@ pub enum SubmitOutcome {
     /// Nothing stored: fix `errors` (or re-send, see `notice`) and submit again with `token`.
     Rejected {
         /// Faulty answers.
-        errors: Vec<FieldError>,
+        errors: Vec<E>,
         /// The form had expired (or its token was not valid), or the submission was refused by
         /// the anti-stuffing protection.
         notice: Option<crate::form::FormNotice>,
@@ -112,6 +148,17 @@ pub enum SubmitOutcome {
     /// The visit code of the form was already used (by an earlier response, or a simultaneous
     /// one): nothing stored; the survey can be read, not sent again with this code.
     CodeAlreadyUsed,
+}
+
+impl SubmitOutcome<FieldError> {
+    /// The same outcome with its field errors (if rejected) turned into `E` by `word`.
+    pub fn map_errors<E>(self, word: impl FnOnce(Vec<FieldError>) -> Vec<E>) -> SubmitOutcome<E> {
+        match self {
+            SubmitOutcome::Recorded { duplicate } => SubmitOutcome::Recorded { duplicate },
+            SubmitOutcome::Rejected { errors, notice, token } => SubmitOutcome::Rejected { errors: word(errors), notice, token },
+            SubmitOutcome::CodeAlreadyUsed => SubmitOutcome::CodeAlreadyUsed,
+        }
+    }
 }
 
 /// The posted form of a page rendered in answer to a plain (JavaScript-off) POST; read by
@@ -161,14 +208,27 @@ pub async fn load_survey_form(site: String, lang: String, code: Option<String>) 
     crate::survey::submit::load_form(&site, &lang, code.as_deref()).await
 }
 
-/// Submits the survey (hydrated form). `fields` are the form's `name=value` pairs, token included.
-/// From an enrolled tablet ([`crate::kiosk`], recognised from its cookie) the response is stored
-/// with the channel `tablette` and the hourly limit per address does not apply.
+/// Submits the survey (hydrated form). `fields` are the form's `name=value` pairs, token and
+/// `lang` included; field errors come back worded in that language. From an enrolled tablet
+/// ([`crate::kiosk`], recognised from its cookie) the response is stored with the channel
+/// `tablette` and the hourly limit per address does not apply.
 #[server(prefix = "/srv", endpoint = "survey/submit", input = server_fn::codec::Json)]
-pub async fn submit_survey(site: String, fields: Vec<(String, String)>) -> Result<SubmitOutcome, AppError> {
+pub async fn submit_survey(site: String, fields: Vec<(String, String)>) -> Result<SubmitOutcome<ShownError>, AppError> {
+    use crate::survey::submit::{question_views, submit_survey_form, supported_language};
     let state = crate::state::app_state()?;
     let kiosk = crate::kiosk::current();
     let client = leptos::prelude::use_context::<http::request::Parts>().and_then(|p| crate::kiosk::limited_client(&state, &p, kiosk.as_ref()));
     let channel = if kiosk.is_some() { crate::store::Channel::Tablette } else { crate::store::Channel::Web };
-    crate::survey::submit::submit_survey_form(&state, &site, fields, channel, client, chrono::Utc::now()).await
+    let now = chrono::Utc::now();
+    let lang = supported_language(crate::domain::survey_form::form_value(&fields, "lang").unwrap_or_default());
+    let outcome = submit_survey_form(&state, &site, fields, channel, client, now).await?;
+    let questions = match &outcome {
+        SubmitOutcome::Rejected { errors, .. } if !errors.is_empty() => {
+            let campaign = state.last_known.current_campaign(&state.store, crate::time::paris_day(now)).await?.ok_or(AppError::NotFound)?;
+            question_views(&campaign.questionnaire, lang)
+        }
+        _ => Vec::new(),
+    };
+    let i18n = crate::language::provide_i18n(lang);
+    Ok(outcome.map_errors(|errors| crate::survey::page::shown_errors(i18n, &questions, &errors)))
 }

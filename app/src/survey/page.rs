@@ -1,6 +1,6 @@
 //! Public survey pages: home (site choice), the survey form, the thank-you page.
 
-use super::api::{list_sites, load_site, load_survey_form, option_id, QuestionView, SubmitOutcome, SubmitSurvey, SurveyForm, VisitCodeView};
+use super::api::{list_sites, load_site, load_survey_form, option_id, QuestionView, ShownError, SubmitOutcome, SubmitSurvey, SurveyForm, SurveyFormState, VisitCodeView};
 use crate::domain::visit_code::CodeState;
 use crate::components::{ErrorNotice, Loading};
 use crate::domain::survey_form::{FieldError, FieldErrorKind};
@@ -9,6 +9,7 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use serde::{Deserialize, Serialize};
 
 /// `/`: what the survey is, and one button per site.
 #[component]
@@ -84,6 +85,21 @@ fn error_message(i18n: leptos_i18n::I18nContext<Locale>, question: &QuestionView
     }
 }
 
+/// `errors` worded in the language of `i18n` for the questions `questions`, in the order of the
+/// questions (errors about a key no question has are dropped). Done on the server (the page, and
+/// the hydrated form's [`super::api::submit_survey`]): the browser has no questionnaire data.
+pub(crate) fn shown_errors(i18n: leptos_i18n::I18nContext<Locale>, questions: &[QuestionView], errors: &[FieldError]) -> Vec<ShownError> {
+    questions
+        .iter()
+        .filter_map(|q| {
+            let e = errors.iter().find(|e| e.question_key == q.key)?;
+            let message = error_message(i18n, q, &e.kind);
+            let summary = t_string!(i18n, survey.error_link, question = q.label.clone(), message = message.clone()).to_string();
+            Some(ShownError { field: q.field.clone(), focus_id: q.focus_id(), summary, message })
+        })
+        .collect()
+}
+
 /// The survey's page title: "Enquête de satisfaction – <site>", prefixed "Erreur – " when the form came
 /// back with a problem (RGAA 8.6: the title says the page shows errors).
 fn survey_title(i18n: leptos_i18n::I18nContext<Locale>, site: &str, problem: bool) -> String {
@@ -91,44 +107,67 @@ fn survey_title(i18n: leptos_i18n::I18nContext<Locale>, site: &str, problem: boo
     if problem { t_string!(i18n, common.error_title_prefix, title = base).to_string() } else { base }
 }
 
-/// The survey of one site (server side): the page title, then [`SurveyFormIsland`].
+/// The survey of one site (server side): the page title, then [`SurveyFormIsland`] with the
+/// questions ([`QuestionField`]) rendered here as its children, so that they are not repeated in
+/// the island's props.
 #[component]
 fn SurveyFormView(form: SurveyForm) -> impl IntoView {
     let i18n = use_i18n();
-    let title = survey_title(i18n, &form.site.name, !form.errors.is_empty() || form.notice.is_some());
+    let errors = shown_errors(i18n, &form.questions, &form.errors);
+    let title = survey_title(i18n, &form.site.name, !errors.is_empty() || form.notice.is_some());
+    let fields: Vec<_> = form.questions.iter().map(|q| (q.clone(), form.prefilled(&q.field).map(str::to_string))).collect();
+    let state = SurveyFormState {
+        site: form.site,
+        lang: form.lang,
+        token: form.token,
+        errors,
+        notice: form.notice,
+        kiosk: form.kiosk,
+        visit_code: form.visit_code,
+    };
     view! {
         <Title text=title />
-        <SurveyFormIsland form />
+        <SurveyFormIsland state>
+            {fields.into_iter().map(|(question, prefilled)| view! { <QuestionField question prefilled /> }).collect_view()}
+        </SurveyFormIsland>
     }
 }
 
-/// The survey form, an island (hydrated in the browser; `form` is its only data, serialised in
-/// the page). It is a real `<form method="post">` that works without JavaScript (and on a tablet,
-/// where it always posts plainly, so that the thank-you page returns to the start screen).
-/// Hydrated, it submits through [`SubmitSurvey`] without leaving the page: errors show in
-/// place with the focus on the summary; once recorded, the thank-you message replaces the form,
-/// the address becomes `/enquete/{site}/merci` (replacing the form in the history, so "back"
-/// leads before the survey) and the focus goes to the message.
+/// The survey form's errors, shared by [`SurveyFormIsland`] with the [`FieldFrame`] islands of
+/// its questions (context).
+#[derive(Clone, Copy)]
+struct FieldErrors(RwSignal<Vec<ShownError>>);
+
+/// The survey form, an island (hydrated in the browser). Its props are `state` (site, language,
+/// token, worded errors, notice, tablet, visit code); the questions are `children`, rendered on the
+/// server, each with a small [`FieldFrame`] island that shows its error. It is a real
+/// `<form method="post">` that works without JavaScript (and on a tablet, where it always posts
+/// plainly, so that the thank-you page returns to the start screen). Hydrated, it submits through
+/// [`SubmitSurvey`] without leaving the page: errors show in place with the focus on the summary;
+/// once recorded, the thank-you message replaces the form, the address becomes
+/// `/enquete/{site}/merci` (replacing the form in the history, so "back" leads before the survey)
+/// and the focus goes to the message.
 #[island]
-pub fn SurveyFormIsland(form: SurveyForm) -> impl IntoView {
-    let i18n = crate::language::provide_island_i18n(&form.lang);
-    let errors = RwSignal::new(form.errors.clone());
-    let notice = RwSignal::new(form.notice);
-    let token = RwSignal::new(form.token.clone());
+pub fn SurveyFormIsland(state: SurveyFormState, children: Children) -> impl IntoView {
+    let i18n = crate::language::provide_i18n(&state.lang);
+    let errors = RwSignal::new(state.errors);
+    provide_context(FieldErrors(errors));
+    let notice = RwSignal::new(state.notice);
+    let token = RwSignal::new(state.token.clone());
     let failed = RwSignal::new(false);
     let recorded = RwSignal::new(false);
     // The visit code was already used (when the page was loaded, or found on sending): the
     // questions stay readable, the submit button goes.
-    let code_used = RwSignal::new(form.visit_code.as_ref().is_some_and(|c| c.state == CodeState::Used));
+    let code_used = RwSignal::new(state.visit_code.as_ref().is_some_and(|c| c.state == CodeState::Used));
     let code_notice_ref = NodeRef::<leptos::html::Div>::new();
     let submit = ServerAction::<SubmitSurvey>::new();
     let summary_ref = NodeRef::<leptos::html::Div>::new();
     let thanks_ref = NodeRef::<leptos::html::Div>::new();
-    let slug = form.site.slug.clone();
+    let slug = state.site.slug;
     // Posting to another URL than the page keeps the page in the browser cache, so the back
     // button shows the same form (same one-time token) instead of a fresh one.
     let action_url = format!("/enquete/{slug}/reponses");
-    let site_name = form.site.name.clone();
+    let site_name = state.site.name;
     let has_problem = move || !errors.read().is_empty() || notice.get().is_some() || failed.get();
 
     Effect::new({
@@ -173,7 +212,7 @@ pub fn SurveyFormIsland(form: SurveyForm) -> impl IntoView {
     });
 
     let submit_slug = slug.clone();
-    let kiosk = form.kiosk;
+    let kiosk = state.kiosk;
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
         {
@@ -204,14 +243,12 @@ pub fn SurveyFormIsland(form: SurveyForm) -> impl IntoView {
         let _ = (&ev, &submit_slug, kiosk);
     };
 
-    let questions = form.questions.clone();
-    let summary_questions = form.questions.clone();
     let thanks_site = site_name.clone();
     let form_part = view! {
         <h1>{t!(i18n, survey.title)}</h1>
         <p class="fr-text--lead">{t!(i18n, survey.site_line, site = { let s = site_name.clone(); move || s.clone() })}</p>
         <p>{t!(i18n, survey.intro)}</p>
-        <VisitCodeNotice code=form.visit_code.clone() code_used focus_ref=code_notice_ref />
+        <VisitCodeNotice code=state.visit_code.clone() code_used focus_ref=code_notice_ref />
         <div
             node_ref=summary_ref
             id="resume-erreurs"
@@ -239,39 +276,27 @@ pub fn SurveyFormIsland(form: SurveyForm) -> impl IntoView {
                 <p>{t!(i18n, survey.error_summary_intro)}</p>
             </Show>
             <ul>
-                {
-                    let summary_questions = summary_questions.clone();
-                    move || {
-                        errors
-                            .get()
-                            .into_iter()
-                            .filter_map(|e| {
-                                let q = summary_questions.iter().find(|q| q.key == e.question_key)?.clone();
-                                let href = format!("#{}", q.focus_id());
-                                let message = error_message(i18n, &q, &e.kind);
-                                let text = t_string!(i18n, survey.error_link, question = q.label.clone(), message).to_string();
-                                let focus_id = q.focus_id();
-                                let on_click = move |ev: leptos::ev::MouseEvent| crate::form::focus_field(ev, &focus_id);
-                                Some(view! { <li><a href=href on:click=on_click>{text}</a></li> })
-                            })
-                            .collect_view()
-                    }
-                }
+                {move || {
+                    errors
+                        .get()
+                        .into_iter()
+                        .map(|e| {
+                            let href = format!("#{}", e.focus_id);
+                            let focus_id = e.focus_id;
+                            let on_click = move |ev: leptos::ev::MouseEvent| crate::form::focus_field(ev, &focus_id);
+                            view! { <li><a href=href on:click=on_click>{e.summary}</a></li> }
+                        })
+                        .collect_view()
+                }}
             </ul>
         </div>
         <p class="fr-hint-text">{t!(i18n, survey.required_legend)}</p>
         <form method="post" action=action_url novalidate=true autocomplete=kiosk.then_some("off") on:submit=on_submit>
-            <input type="hidden" name="token" prop:value=move || token.get() value=form.token.clone() />
-            <input type="hidden" name="lang" value=form.lang.clone() />
-            {form.visit_code.as_ref().map(|c| view! { <input type="hidden" name=crate::domain::visit_code::CODE_PARAM value=c.code.clone() /> })}
+            <input type="hidden" name="token" prop:value=move || token.get() value=state.token />
+            <input type="hidden" name="lang" value=state.lang />
+            {state.visit_code.as_ref().map(|c| view! { <input type="hidden" name=crate::domain::visit_code::CODE_PARAM value=c.code.clone() /> })}
             <HoneypotField />
-            {questions
-                .into_iter()
-                .map(|q| {
-                    let prefilled = form.prefilled(&q.field).map(str::to_string);
-                    view! { <QuestionField question=q prefilled errors /> }
-                })
-                .collect_view()}
+            {children()}
             <Show when=move || !code_used.get()>
                 <button type="submit" class="fr-btn fr-btn--lg" aria-disabled=move || submit.pending().get().to_string()>
                     {move || if submit.pending().get() { t_string!(i18n, survey.sending) } else { t_string!(i18n, survey.submit) }}
@@ -342,88 +367,124 @@ fn VisitCodeNotice(code: Option<VisitCodeView>, code_used: RwSignal<bool>, focus
     .into_any()
 }
 
-/// One question: a radio group in a `fieldset` with the question as `legend`, or a labelled
-/// textarea; its error message sits next to it and is linked with `aria-describedby`.
+/// One question (server side, as a child of [`SurveyFormIsland`]): a radio group in a `fieldset`
+/// with the question as `legend`, or a labelled textarea. The frame around it, the textarea and
+/// the error message are a [`FieldFrame`] island, which shows the field's error after a hydrated
+/// submission too.
 #[component]
-fn QuestionField(question: QuestionView, prefilled: Option<String>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+fn QuestionField(question: QuestionView, prefilled: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
-    let key = question.key.clone();
-    let error = {
-        let question = question.clone();
-        Memo::new(move |_| errors.read().iter().find(|e| e.question_key == key).map(|e| error_message(i18n, &question, &e.kind)))
-    };
     let field = question.field.clone();
-    let messages_id = format!("{field}-messages");
     let hint_id = format!("{field}-hint");
-    let legend_id = format!("{field}-legend");
-    let hint = question.hint.clone();
-    let has_hint = hint.is_some();
+    let has_hint = question.hint.is_some();
     let required_mark = question.required.then(|| view! { " " <span class="required-mark">"(" {t!(i18n, common.required_mark)} ")"</span> });
-    let messages = {
-        let messages_id = messages_id.clone();
-        view! {
-            <div class="fr-messages-group" id=messages_id aria-live="polite">
-                {move || error.get().map(|m| view! { <p class="fr-message fr-message--error">{m}</p> })}
-            </div>
-        }
-    };
-    let described_by = if has_hint { format!("{hint_id} {messages_id}") } else { messages_id.clone() };
 
     if let Some(max) = question.max_chars {
-        let class = move || if error.get().is_some() { "fr-input-group fr-input-group--error" } else { "fr-input-group" };
+        let text = Some(TextArea { max, prefilled: prefilled.unwrap_or_default() });
         view! {
-            <div class=class>
-                <label class="fr-label" for=field.clone()>
-                    {question.label.clone()}
+            <FieldFrame field=field.clone() hinted=true text>
+                <label class="fr-label" for=field>
+                    {question.label}
                     {required_mark}
-                    <span class="fr-hint-text" id=hint_id.clone()>
-                        {hint.clone().unwrap_or_default()} " " {t!(i18n, survey.chars_max, max = move || max)}
+                    <span class="fr-hint-text" id=hint_id>
+                        {question.hint.unwrap_or_default()} " " {t!(i18n, survey.chars_max, max = move || max)}
                     </span>
                 </label>
-                <textarea
-                    class="fr-input"
-                    id=field.clone()
-                    name=field.clone()
-                    rows="5"
-                    maxlength=max.to_string()
-                    aria-describedby=format!("{hint_id} {messages_id}")
-                    aria-invalid=move || error.get().is_some().then_some("true")
-                >
-                    {prefilled.clone().unwrap_or_default()}
-                </textarea>
-                {messages}
-            </div>
+            </FieldFrame>
         }
         .into_any()
     } else {
-        let class = move || if error.get().is_some() { "fr-fieldset fr-fieldset--error" } else { "fr-fieldset" };
         view! {
-            <fieldset class=class id=format!("{field}-fieldset") aria-describedby=described_by>
-                <legend class="fr-fieldset__legend" id=legend_id.clone()>
-                    {question.label.clone()}
+            <FieldFrame field=field.clone() hinted=has_hint text=None>
+                <legend class="fr-fieldset__legend" id=format!("{field}-legend")>
+                    {question.label}
                     {required_mark}
-                    {hint.clone().map(|h| view! { <span class="fr-hint-text" id=hint_id.clone()>{h}</span> })}
+                    {question.hint.map(|h| view! { <span class="fr-hint-text" id=hint_id>{h}</span> })}
                 </legend>
                 {question
                     .options
-                    .iter()
+                    .into_iter()
                     .map(|(key, label)| {
-                        let id = option_id(&field, key);
+                        let id = option_id(&field, &key);
                         let checked = prefilled.as_deref() == Some(key.as_str());
                         view! {
                             <div class="fr-fieldset__element">
                                 <div class="fr-radio-group">
-                                    <input type="radio" id=id.clone() name=field.clone() value=key.clone() checked=checked />
-                                    <label class="fr-label" for=id>{label.clone()}</label>
+                                    <input type="radio" id=id.clone() name=field.clone() value=key checked=checked />
+                                    <label class="fr-label" for=id>{label}</label>
                                 </div>
                             </div>
                         }
                     })
                     .collect_view()}
-                {messages}
-            </fieldset>
+            </FieldFrame>
         }
         .into_any()
+    }
+}
+
+/// The free-text part of a question that [`FieldFrame`] renders itself (its `aria-invalid`
+/// follows the error): the maximum length in characters and the text to show again.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TextArea {
+    /// `maxlength`, in characters.
+    pub max: usize,
+    /// The visitor's text of a rejected plain POST (empty otherwise).
+    pub prefilled: String,
+}
+
+/// The frame of one question, an island nested in [`SurveyFormIsland`]'s children: the
+/// `fieldset` (closed question, `text: None`) or the `fr-input-group` with its `textarea` (free
+/// text), their error style, and the error message (`<field>-messages`, linked with
+/// `aria-describedby`; `hinted`: a `<field>-hint` element is linked first). The error comes from
+/// the form's [`FieldErrors`] (context), so it appears and goes with a hydrated submission. The
+/// label, legend and radio buttons are `children`, rendered on the server.
+#[island]
+fn FieldFrame(field: String, hinted: bool, text: Option<TextArea>, children: Children) -> impl IntoView {
+    let errors = use_context::<FieldErrors>().map(|e| e.0);
+    let message = {
+        let field = field.clone();
+        Memo::new(move |_| errors.and_then(|e| e.read().iter().find(|e| e.field == field).map(|e| e.message.clone())))
+    };
+    let messages_id = format!("{field}-messages");
+    let described_by = if hinted { format!("{field}-hint {messages_id}") } else { messages_id.clone() };
+    let messages = view! {
+        <div class="fr-messages-group" id=messages_id aria-live="polite">
+            {move || message.get().map(|m| view! { <p class="fr-message fr-message--error">{m}</p> })}
+        </div>
+    };
+    match text {
+        Some(TextArea { max, prefilled }) => {
+            let class = move || if message.get().is_some() { "fr-input-group fr-input-group--error" } else { "fr-input-group" };
+            view! {
+                <div class=class>
+                    {children()}
+                    <textarea
+                        class="fr-input"
+                        id=field.clone()
+                        name=field
+                        rows="5"
+                        maxlength=max.to_string()
+                        aria-describedby=described_by
+                        aria-invalid=move || message.get().is_some().then_some("true")
+                    >
+                        {prefilled}
+                    </textarea>
+                    {messages}
+                </div>
+            }
+            .into_any()
+        }
+        None => {
+            let class = move || if message.get().is_some() { "fr-fieldset fr-fieldset--error" } else { "fr-fieldset" };
+            view! {
+                <fieldset class=class id=format!("{field}-fieldset") aria-describedby=described_by>
+                    {children()}
+                    {messages}
+                </fieldset>
+            }
+            .into_any()
+        }
     }
 }
 

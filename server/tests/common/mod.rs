@@ -253,9 +253,7 @@ pub fn select(html: &str, selector: &str) -> Vec<String> {
 
 /// Text content of the first element matching `selector`.
 pub fn text_of(html: &str, selector: &str) -> Option<String> {
-    let doc = scraper::Html::parse_document(html);
-    let sel = scraper::Selector::parse(selector).expect("selector");
-    doc.select(&sel).next().map(|e| e.text().collect::<String>())
+    texts_of(html, selector).into_iter().next()
 }
 
 /// Logs `email` in on `app`'s client (its cookie jar keeps the session).
@@ -352,9 +350,21 @@ pub async fn store_of(app: &TestApp) -> DynStore {
 
 /// `value` attribute of the first element matching `selector`.
 pub fn attr_of(html: &str, selector: &str, attr: &str) -> Option<String> {
+    attrs_of(html, selector, attr).into_iter().next()
+}
+
+/// `attr` attribute of every element matching `selector` that has it, in document order.
+pub fn attrs_of(html: &str, selector: &str, attr: &str) -> Vec<String> {
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse(selector).expect("selector");
-    doc.select(&sel).next().and_then(|e| e.value().attr(attr).map(str::to_string))
+    doc.select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_string)).collect()
+}
+
+/// Text content of every element matching `selector`, in document order.
+pub fn texts_of(html: &str, selector: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(selector).expect("selector");
+    doc.select(&sel).map(|e| e.text().collect::<String>()).collect()
 }
 
 /// Runs one SQL statement (no parameters) directly on the database of `url`, either engine:
