@@ -86,7 +86,9 @@ pub fn IslandScripts(
     let src = loader_path();
     #[cfg(not(feature = "ssr"))]
     let src = "";
-    view! { <script defer src=src data-js=js data-wasm=wasm></script> }
+    // The request's nonce too, as on every script: the policy allows same-origin files anyway.
+    let nonce = leptos::nonce::use_nonce();
+    view! { <script defer src=src data-js=js data-wasm=wasm nonce=nonce></script> }
 }
 
 #[cfg(test)]
