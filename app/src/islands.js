@@ -32,14 +32,15 @@
     if (tag === "leptos-children") childrenCallbacks.pop();
   }
 
+  const warn = (e) => console.warn("The islands could not be loaded; the page works without them.", e);
   const idle = (f) => ("requestIdleCallback" in window ? window.requestIdleCallback(f) : f());
   import(script.dataset.js)
     .then((mod) => mod.default({ module_or_path: script.dataset.wasm }).then(() => mod))
     .then((mod) =>
       idle(() => {
         mod.hydrate();
-        traverse(document.body, mod);
+        traverse(document.body, mod).catch(warn);
       }),
     )
-    .catch((e) => console.warn("The islands could not be loaded; the page works without them.", e));
+    .catch(warn);
 })();

@@ -4,9 +4,9 @@
 //! It replaces Leptos' `HydrationScripts`, which writes its script inline into every page (1.7 KB
 //! before compression) and preloads the wasm on every page, with or without islands. Here a page
 //! carries one `<script defer>` tag; the loader downloads the wasm only on a page that has an
-//! island (`#[island]`: the survey form, the tablets' inactivity dialog, error-summary links) and
-//! hydrates the islands once the browser is idle (issue 7: the survey page's HTML ≤ 3 KB, a second
-//! visit downloads only the HTML).
+//! island (`#[island]`: the survey form and its questions' error messages, the tablets'
+//! inactivity dialog, error-summary links) and hydrates the islands once the browser is idle
+//! (issue 7: the survey page's HTML small, a second visit downloads only the HTML).
 
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;

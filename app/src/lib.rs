@@ -149,7 +149,8 @@ pub fn App() -> impl IntoView {
 
 /// Entry point of the wasm bundle. Islands mode: the page is not hydrated as a whole; the loader
 /// script ([`islands`]) then hydrates each `<leptos-island>` of the page (the `#[island]` components:
-/// [`survey::page::SurveyFormIsland`], [`kiosk::page::KioskIdle`], [`form::ErrorLink`]).
+/// [`survey::page::SurveyFormIsland`] and the error message of each of its questions,
+/// [`kiosk::page::KioskIdle`], [`form::ErrorLink`]).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

@@ -41,10 +41,12 @@ async fn only_the_survey_form_is_an_island() {
         let question = legend.split(" (").next().unwrap().trim().to_string();
         assert!(!question.is_empty() && !all_props.contains(&question), "{question} in {all_props}");
     }
-    // One nested island per question (its error frame); nothing else is an island.
-    let frames = select(&body, "leptos-island leptos-children leptos-island[data-component^=FieldFrame_]");
-    assert_eq!(frames.len(), 8, "{body}");
-    assert_eq!(select(&body, "leptos-island").len(), 1 + frames.len());
+    // Each legend is its fieldset's first child (its accessible name); one nested island per
+    // question, for its error message; nothing else is an island.
+    assert_eq!(select(&body, "fieldset > legend:first-child").len(), 7, "{body}");
+    let messages = select(&body, "leptos-island leptos-children leptos-island[data-component^=FieldMessages_] > .fr-messages-group");
+    assert_eq!(messages.len(), 8, "{body}");
+    assert_eq!(select(&body, "leptos-island").len(), 1 + messages.len());
     // The page title is outside the island.
     assert_eq!(select(&body, "leptos-island title").len(), 0);
     // No resource is serialised for hydration (only islands are hydrated; Leptos' few bytes of
@@ -157,6 +159,11 @@ async fn missing_required_answer_keeps_everything_typed() {
     assert_eq!(summary.len(), 1, "{body}");
     assert!(select(&body, "#resume-erreurs[hidden]").is_empty());
     assert!(text_of(&body, "#q_satisfaction_globale-messages").unwrap().contains("Choisissez une réponse."));
+    // The faulty question has the error style, the others not; the visitor's text is in the
+    // textarea only, not in any island's props.
+    assert_eq!(select(&body, "fieldset.fr-fieldset--error").len(), 1, "{body}");
+    assert_eq!(select(&body, "#q_satisfaction_globale-fieldset.fr-fieldset--error").len(), 1);
+    assert!(attrs_of(&body, "leptos-island", "data-props").iter().all(|p| !p.contains("Deuxième ligne")));
     let title = text_of(&body, "title").unwrap_or_default();
     assert!(title.starts_with("Erreur"), "{title:?}");
     assert_eq!(app.respondents("etampes").await, 0);
@@ -165,6 +172,33 @@ async fn missing_required_answer_keeps_everything_typed() {
     let r = app.post_form("/enquete/etampes/reponses", &survey_answers(&token)).await;
     assert_eq!(r.status(), 303);
     assert_eq!(app.respondents("etampes").await, 1);
+}
+
+/// The hydrated form's server function words its errors on the server, in the form's language,
+/// in question order (the browser has no questionnaire data).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_function_words_its_errors_in_the_form_language() {
+    let app = spawn_app().await;
+    let token = app.survey_token("evry").await;
+    let fields: Vec<(String, String)> = survey_answers(&token)
+        .into_iter()
+        .filter(|(k, _)| *k != "q_satisfaction_globale" && *k != "lang")
+        .map(|(k, v)| (k.to_string(), if k == "q_amabilite" { "n_importe_quoi".to_string() } else { v.to_string() }))
+        .chain([("lang".to_string(), "ar".to_string())])
+        .collect();
+    let r = app.client.post(format!("{}/srv/survey/submit", app.base)).json(&serde_json::json!({ "site": "evry", "fields": fields })).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let outcome: serde_json::Value = r.json().await.unwrap();
+    let errors = outcome["Rejected"]["errors"].as_array().unwrap_or_else(|| panic!("{outcome}"));
+    let fields: Vec<&str> = errors.iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["q_satisfaction_globale", "q_amabilite"], "{outcome}");
+    assert_eq!(errors[0]["focus_id"], "q_satisfaction_globale-tres_satisfait");
+    for e in errors {
+        let (summary, message) = (e["summary"].as_str().unwrap(), e["message"].as_str().unwrap());
+        assert!(!message.is_empty() && summary.contains(message), "{e}");
+        assert!(message.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)), "not in Arabic: {message}");
+    }
+    assert_eq!(app.respondents("evry").await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -9,7 +9,6 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use serde::{Deserialize, Serialize};
 
 /// `/`: what the survey is, and one button per site.
 #[component]
@@ -133,14 +132,14 @@ fn SurveyFormView(form: SurveyForm) -> impl IntoView {
     }
 }
 
-/// The survey form's errors, shared by [`SurveyFormIsland`] with the [`FieldFrame`] islands of
-/// its questions (context).
+/// The survey form's errors, shared by [`SurveyFormIsland`] with its questions (context): the
+/// [`QuestionField`]s rendered on the server and their [`FieldMessages`] islands.
 #[derive(Clone, Copy)]
 struct FieldErrors(RwSignal<Vec<ShownError>>);
 
 /// The survey form, an island (hydrated in the browser). Its props are `state` (site, language,
 /// token, worded errors, notice, tablet, visit code); the questions are `children`, rendered on the
-/// server, each with a small [`FieldFrame`] island that shows its error. It is a real
+/// server, each with a small [`FieldMessages`] island that shows its error. It is a real
 /// `<form method="post">` that works without JavaScript (and on a tablet, where it always posts
 /// plainly, so that the thank-you page returns to the start screen). Hydrated, it submits through
 /// [`SubmitSurvey`] without leaving the page: errors show in place with the focus on the summary;
@@ -368,34 +367,48 @@ fn VisitCodeNotice(code: Option<VisitCodeView>, code_used: RwSignal<bool>, focus
 }
 
 /// One question (server side, as a child of [`SurveyFormIsland`]): a radio group in a `fieldset`
-/// with the question as `legend`, or a labelled textarea. The frame around it, the textarea and
-/// the error message are a [`FieldFrame`] island, which shows the field's error after a hydrated
-/// submission too.
+/// with the question as its first child, the `legend`, or a labelled textarea in an
+/// `fr-input-group`; its error message ([`FieldMessages`], a small island) sits at the end and is
+/// linked with `aria-describedby`. The error style is written here for the page as rendered;
+/// after a hydrated submission the island keeps it up to date.
 #[component]
 fn QuestionField(question: QuestionView, prefilled: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let field = question.field.clone();
     let hint_id = format!("{field}-hint");
-    let has_hint = question.hint.is_some();
+    let messages_id = format!("{field}-messages");
+    let has_error = use_context::<FieldErrors>().is_some_and(|e| e.0.read_untracked().iter().any(|e| e.field == field));
     let required_mark = question.required.then(|| view! { " " <span class="required-mark">"(" {t!(i18n, common.required_mark)} ")"</span> });
 
     if let Some(max) = question.max_chars {
-        let text = Some(TextArea { max, prefilled: prefilled.unwrap_or_default() });
         view! {
-            <FieldFrame field=field.clone() hinted=true text>
-                <label class="fr-label" for=field>
+            <div class=frame_class(false, has_error) id=format!("{field}-group")>
+                <label class="fr-label" for=field.clone()>
                     {question.label}
                     {required_mark}
-                    <span class="fr-hint-text" id=hint_id>
+                    <span class="fr-hint-text" id=hint_id.clone()>
                         {question.hint.unwrap_or_default()} " " {t!(i18n, survey.chars_max, max = move || max)}
                     </span>
                 </label>
-            </FieldFrame>
+                <textarea
+                    class="fr-input"
+                    id=field.clone()
+                    name=field.clone()
+                    rows="5"
+                    maxlength=max.to_string()
+                    aria-describedby=format!("{hint_id} {messages_id}")
+                    aria-invalid=has_error.then_some("true")
+                >
+                    {prefilled.unwrap_or_default()}
+                </textarea>
+                <FieldMessages field=field.clone() text=true />
+            </div>
         }
         .into_any()
     } else {
+        let described_by = if question.hint.is_some() { format!("{hint_id} {messages_id}") } else { messages_id };
         view! {
-            <FieldFrame field=field.clone() hinted=has_hint text=None>
+            <fieldset class=frame_class(true, has_error) id=format!("{field}-fieldset") aria-describedby=described_by>
                 <legend class="fr-fieldset__legend" id=format!("{field}-legend")>
                     {question.label}
                     {required_mark}
@@ -417,74 +430,57 @@ fn QuestionField(question: QuestionView, prefilled: Option<String>) -> impl Into
                         }
                     })
                     .collect_view()}
-            </FieldFrame>
+                <FieldMessages field=field.clone() text=false />
+            </fieldset>
         }
         .into_any()
     }
 }
 
-/// The free-text part of a question that [`FieldFrame`] renders itself (its `aria-invalid`
-/// follows the error): the maximum length in characters and the text to show again.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TextArea {
-    /// `maxlength`, in characters.
-    pub max: usize,
-    /// The visitor's text of a rejected plain POST (empty otherwise).
-    pub prefilled: String,
+/// The DSFR class of a question's frame: `fr-fieldset` (a closed question, `fieldset`) or
+/// `fr-input-group` (free text), with its `--error` variant when the question has an error.
+fn frame_class(fieldset: bool, error: bool) -> &'static str {
+    match (fieldset, error) {
+        (true, false) => "fr-fieldset",
+        (true, true) => "fr-fieldset fr-fieldset--error",
+        (false, false) => "fr-input-group",
+        (false, true) => "fr-input-group fr-input-group--error",
+    }
 }
 
-/// The frame of one question, an island nested in [`SurveyFormIsland`]'s children: the
-/// `fieldset` (closed question, `text: None`) or the `fr-input-group` with its `textarea` (free
-/// text), their error style, and the error message (`<field>-messages`, linked with
-/// `aria-describedby`; `hinted`: a `<field>-hint` element is linked first). The error comes from
-/// the form's [`FieldErrors`] (context), so it appears and goes with a hydrated submission. The
-/// label, legend and radio buttons are `children`, rendered on the server.
+/// The error message of one question (`<field>-messages`, read out politely when it changes), an
+/// island nested in [`SurveyFormIsland`]'s children: its error comes from the form's
+/// [`FieldErrors`] (context), so it appears and goes with a hydrated submission. Hydrated, it
+/// also keeps the error style of the frame that [`QuestionField`] rendered around it
+/// (`<field>-fieldset`, or `<field>-group` for free text, `text`) and the textarea's
+/// `aria-invalid` in step. Its props are only the field name and `text`.
 #[island]
-fn FieldFrame(field: String, hinted: bool, text: Option<TextArea>, children: Children) -> impl IntoView {
+fn FieldMessages(field: String, text: bool) -> impl IntoView {
     let errors = use_context::<FieldErrors>().map(|e| e.0);
     let message = {
         let field = field.clone();
         Memo::new(move |_| errors.and_then(|e| e.read().iter().find(|e| e.field == field).map(|e| e.message.clone())))
     };
-    let messages_id = format!("{field}-messages");
-    let described_by = if hinted { format!("{field}-hint {messages_id}") } else { messages_id.clone() };
-    let messages = view! {
-        <div class="fr-messages-group" id=messages_id aria-live="polite">
+    #[cfg(not(feature = "hydrate"))]
+    let _ = text;
+    #[cfg(feature = "hydrate")]
+    {
+        let field = field.clone();
+        Effect::new(move |_| {
+            let error = message.get().is_some();
+            let frame_id = if text { format!("{field}-group") } else { format!("{field}-fieldset") };
+            if let Some(frame) = document().get_element_by_id(&frame_id) {
+                let _ = frame.set_attribute("class", frame_class(!text, error));
+            }
+            if let Some(textarea) = text.then(|| document().get_element_by_id(&field)).flatten() {
+                let _ = if error { textarea.set_attribute("aria-invalid", "true") } else { textarea.remove_attribute("aria-invalid") };
+            }
+        });
+    }
+    view! {
+        <div class="fr-messages-group" id=format!("{field}-messages") aria-live="polite">
             {move || message.get().map(|m| view! { <p class="fr-message fr-message--error">{m}</p> })}
         </div>
-    };
-    match text {
-        Some(TextArea { max, prefilled }) => {
-            let class = move || if message.get().is_some() { "fr-input-group fr-input-group--error" } else { "fr-input-group" };
-            view! {
-                <div class=class>
-                    {children()}
-                    <textarea
-                        class="fr-input"
-                        id=field.clone()
-                        name=field
-                        rows="5"
-                        maxlength=max.to_string()
-                        aria-describedby=described_by
-                        aria-invalid=move || message.get().is_some().then_some("true")
-                    >
-                        {prefilled}
-                    </textarea>
-                    {messages}
-                </div>
-            }
-            .into_any()
-        }
-        None => {
-            let class = move || if message.get().is_some() { "fr-fieldset fr-fieldset--error" } else { "fr-fieldset" };
-            view! {
-                <fieldset class=class id=format!("{field}-fieldset") aria-describedby=described_by>
-                    {children()}
-                    {messages}
-                </fieldset>
-            }
-            .into_any()
-        }
     }
 }
 
